@@ -1,0 +1,397 @@
+//! The executor: runs a plan's steps against the three traits, keeps the failure rules of
+//! DESIGN §4 (a failure after the split still rejoins), emits events and writes a report.
+
+mod event;
+mod report;
+mod state;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use event::{Event, Observer, Silent};
+pub use report::{
+    HookReport, PhaseTiming, QuiesceWindow, REPORT_SCHEMA_VERSION, Report, RunOutcome, UnitReport,
+};
+use state::RunState;
+
+use crate::{
+    Applied, BackendError, BackupRequest, FsController, HookContext, HookPhase, HookRunner,
+    LocalFacts, Plan, Preview, RunError, SplitUnit, Step, VolumeManager, display_chain, plan,
+};
+
+/// Settings of the executor.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    /// The run's identifier; generated from the time and process id when `None`.
+    pub run_id: Option<String>,
+    /// Pause between two resync progress polls.
+    pub resync_poll: Duration,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        Self {
+            run_id: None,
+            resync_poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Runs previews and plans against a backend.
+///
+/// ```
+/// use offmirror_core::*;
+/// # fn demo(vm: &dyn VolumeManager, fs: &dyn FsController, hooks: &dyn HookRunner) -> Result<(), Box<dyn std::error::Error>> {
+/// let request = BackupRequest::builder("/var/offmirror")
+///     .vg(VgName::new("datavg")?)
+///     .hook(HookPhase::Backup, HookSpec::new("/usr/local/bin/backup-split"))
+///     .build();
+/// let executor = Executor::new(vm, fs, hooks);
+/// let preview = executor.preview(&request)?;
+/// println!("{}", preview.to_text());
+/// let report = executor.run(&preview.into_plan()?)?;
+/// println!("{}", report.to_text());
+/// # Ok(()) }
+/// ```
+pub struct Executor<'a> {
+    volumes: &'a dyn VolumeManager,
+    fs: &'a dyn FsController,
+    hooks: &'a dyn HookRunner,
+    observer: &'a dyn Observer,
+    options: ExecOptions,
+}
+
+impl std::fmt::Debug for Executor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Executor<'a> {
+    /// An executor over a backend's three traits, silent, with default options.
+    pub fn new(
+        volumes: &'a dyn VolumeManager,
+        fs: &'a dyn FsController,
+        hooks: &'a dyn HookRunner,
+    ) -> Self {
+        Self {
+            volumes,
+            fs,
+            hooks,
+            observer: &Silent,
+            options: ExecOptions::default(),
+        }
+    }
+
+    /// Sends events to `observer`.
+    pub fn observer(mut self, observer: &'a dyn Observer) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// Replaces the options.
+    pub fn options(mut self, options: ExecOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Reads the inventory, checks the work directory and hooks, and plans.
+    pub fn preview(&self, request: &BackupRequest) -> Result<Preview, RunError> {
+        let inventory = self.volumes.inventory().map_err(RunError::Inventory)?;
+        let facts = LocalFacts::probe(request);
+        Ok(plan(
+            &inventory,
+            request,
+            &self.volumes.capabilities(),
+            &facts,
+        ))
+    }
+
+    /// Runs a plan to its end. Failures after the split do not stop the run: the copies
+    /// are rejoined and the failure is in the report. `Err` means the run did not start.
+    pub fn run(&self, plan: &Plan) -> Result<Report, RunError> {
+        let started = Instant::now();
+        let started_at = SystemTime::now();
+        let run_id = self
+            .options
+            .run_id
+            .clone()
+            .unwrap_or_else(|| new_run_id(started_at));
+        let run_dir = run_dir(&plan.request.work_dir, &run_id);
+        crate::create_private_dir(&run_dir).map_err(|source| RunError::RunDir {
+            path: run_dir.clone(),
+            source,
+        })?;
+        let mut run = Run {
+            exec: self,
+            plan,
+            run_id: &run_id,
+            mount_root: plan.request.work_dir.join("mnt").join(&run_id),
+            state: RunState::new(),
+        };
+        self.observer.on_event(&Event::RunStarted {
+            run_id: &run_id,
+            steps: plan.steps.len(),
+        });
+        for (index, step) in plan.steps.iter().enumerate() {
+            run.step(index, step);
+        }
+        let report = run
+            .state
+            .into_report(plan, &run_id, started_at, started.elapsed());
+        self.observer.on_event(&Event::RunFinished {
+            success: report.succeeded(),
+        });
+        if let Ok(json) = serde_json::to_vec_pretty(&report) {
+            // The report is also returned; failing to save a copy is not a run failure.
+            let _ = std::fs::write(run_dir.join("report.json"), json);
+        }
+        Ok(report)
+    }
+}
+
+/// The directory of a run inside the work directory.
+pub fn run_dir(work_dir: &std::path::Path, run_id: &str) -> PathBuf {
+    work_dir.join("runs").join(run_id)
+}
+
+fn new_run_id(at: SystemTime) -> String {
+    format!(
+        "om-{}-{}",
+        crate::timestamp::compact(at),
+        std::process::id()
+    )
+}
+
+/// One run in progress.
+struct Run<'r, 'a> {
+    exec: &'r Executor<'a>,
+    plan: &'r Plan,
+    run_id: &'r str,
+    mount_root: PathBuf,
+    state: RunState,
+}
+
+impl Run<'_, '_> {
+    fn step(&mut self, index: usize, step: &Step) {
+        let observer = self.exec.observer;
+        if !self.state.should_run(step) {
+            observer.on_event(&Event::StepSkipped { index, step });
+            return;
+        }
+        let phase = step.phase();
+        if self.state.enter_phase(phase) {
+            observer.on_event(&Event::PhaseStarted { phase });
+        }
+        self.state.before_step(step);
+        observer.on_event(&Event::StepStarted { index, step });
+        let t0 = Instant::now();
+        let result = self.execute(step);
+        let elapsed = t0.elapsed();
+        self.state.after_step(step, elapsed, &result);
+        match result {
+            Ok(applied) => observer.on_event(&Event::StepFinished {
+                index,
+                step,
+                applied: Some(applied),
+                elapsed,
+            }),
+            Err(message) => {
+                observer.on_event(&Event::StepFinished {
+                    index,
+                    step,
+                    applied: None,
+                    elapsed,
+                });
+                observer.on_event(&Event::Error { message: &message });
+                self.state.fail(step, message);
+            }
+        }
+    }
+
+    fn unit(&self, id: u32) -> Result<&SplitUnit, String> {
+        self.plan
+            .unit(id)
+            .ok_or_else(|| format!("the plan has no unit {id}"))
+    }
+
+    fn execute(&mut self, step: &Step) -> Result<Applied, String> {
+        let exec = self.exec;
+        let backend = |e: BackendError| display_chain(&e);
+        match step {
+            Step::Hook { phase } => self.hook(*phase),
+            Step::Freeze {
+                mount_point,
+                timeout,
+            } => exec
+                .fs
+                .freeze(mount_point, *timeout)
+                .map_err(|e| format!("freeze {mount_point}: {}", backend(e))),
+            Step::Thaw { mount_point } => exec
+                .fs
+                .thaw(mount_point)
+                .map_err(|e| format!("thaw {mount_point}: {}", backend(e))),
+            Step::Split { unit } => {
+                let unit = self.unit(*unit)?;
+                exec.volumes.split(unit).map_err(|e| {
+                    format!(
+                        "split unit {} ({} {}): {}",
+                        unit.id,
+                        unit.mechanism,
+                        unit.vg,
+                        backend(e)
+                    )
+                })
+            }
+            Step::Expose { unit } => {
+                let unit = self.unit(*unit)?;
+                let exposed = exec
+                    .fs
+                    .expose(unit, &self.mount_root)
+                    .map_err(|e| format!("expose unit {}: {}", unit.id, backend(e)))?;
+                self.state.exposed(unit.id, exposed);
+                Ok(Applied::Done)
+            }
+            Step::Unexpose { unit } => {
+                let unit = self.unit(*unit)?;
+                exec.fs
+                    .unexpose(unit, &self.mount_root)
+                    .map_err(|e| format!("unexpose unit {}: {}", unit.id, backend(e)))
+            }
+            Step::Rejoin { unit } => {
+                let unit = self.unit(*unit)?;
+                let written = exec.volumes.stale_pps(unit).ok();
+                let applied = exec.volumes.rejoin(unit).map_err(|e| {
+                    format!(
+                        "rejoin unit {} ({} {}): {}",
+                        unit.id,
+                        unit.mechanism,
+                        unit.vg,
+                        backend(e)
+                    )
+                })?;
+                let to_resync = exec.volumes.stale_pps(unit).ok();
+                let tracked = unit.mechanism.tracks_changes();
+                self.state
+                    .rejoined(unit.id, written.filter(|_| tracked), to_resync);
+                Ok(applied)
+            }
+            Step::Resync { unit } => {
+                let unit = self.unit(*unit)?.clone();
+                self.resync(&unit)
+            }
+            Step::Verify => self.verify(),
+        }
+    }
+
+    fn hook(&mut self, phase: HookPhase) -> Result<Applied, String> {
+        let Some(spec) = self.plan.request.hooks.get(phase) else {
+            return Ok(Applied::AlreadyDone);
+        };
+        let context = HookContext {
+            run_id: self.run_id.to_string(),
+            phase,
+            vgs: self.plan.vgs(),
+            lvs: self.plan.lvs().map(|l| l.lv.clone()).collect(),
+            copy: self.plan.request.copy,
+            work_dir: self.plan.request.work_dir.clone(),
+            exposed: if phase == HookPhase::Backup {
+                self.state.all_exposed()
+            } else {
+                Vec::new()
+            },
+        };
+        let observer = self.exec.observer;
+        let mut output = |line: &str| observer.on_event(&Event::HookOutput { phase, line });
+        let started = Instant::now();
+        let result = self.exec.hooks.run(spec, &context, &mut output);
+        match result {
+            Ok(outcome) => {
+                let ok = outcome.succeeded();
+                let status = outcome.status.clone();
+                self.state
+                    .hook_ran(phase, Some(outcome.status), outcome.duration, outcome.log);
+                if ok {
+                    Ok(Applied::Done)
+                } else {
+                    Err(format!("hook {phase} did not succeed: {status:?}"))
+                }
+            }
+            Err(e) => {
+                self.state.hook_ran(phase, None, started.elapsed(), None);
+                Err(display_chain(&e))
+            }
+        }
+    }
+
+    fn resync(&mut self, unit: &SplitUnit) -> Result<Applied, String> {
+        let exec = self.exec;
+        let timeout = self.plan.request.policy.resync_timeout;
+        let started = Instant::now();
+        let fail = |e: BackendError| format!("resync unit {}: {}", unit.id, display_chain(&e));
+        let applied = exec.volumes.start_resync(unit).map_err(fail)?;
+        let total = self.state.to_resync(unit.id);
+        loop {
+            let remaining = exec.volumes.stale_pps(unit).map_err(fail)?;
+            exec.observer.on_event(&Event::ResyncProgress {
+                unit: unit.id,
+                remaining,
+                total: total.max(remaining),
+            });
+            if remaining == 0 {
+                return Ok(applied);
+            }
+            if started.elapsed() >= timeout {
+                return Err(format!(
+                    "resync unit {}: {remaining} stale partition(s) left after {}s; it goes on in \
+                     the background: watch lsvg {} and run syncvg -v {} if it stops",
+                    unit.id,
+                    timeout.as_secs(),
+                    unit.vg,
+                    unit.vg
+                ));
+            }
+            std::thread::sleep(exec.options.resync_poll);
+        }
+    }
+
+    fn verify(&mut self) -> Result<Applied, String> {
+        let inventory = self
+            .exec
+            .volumes
+            .inventory()
+            .map_err(|e| format!("verify: {}", display_chain(&e)))?;
+        let mut wrong = Vec::new();
+        for unit in self
+            .plan
+            .units
+            .iter()
+            .filter(|u| self.state.was_rejoined(u.id))
+        {
+            for ulv in &unit.lvs {
+                match inventory.lv(&ulv.lv) {
+                    None => wrong.push(format!("{} is gone", ulv.lv)),
+                    Some((_, lv)) => {
+                        if lv.split.is_some() {
+                            wrong.push(format!("{} still has a split copy", lv.name));
+                        }
+                        if lv.copy(unit.copy).is_none_or(|c| !c.is_complete()) {
+                            wrong.push(format!("{} lacks copy {}", lv.name, unit.copy));
+                        }
+                        let stale = lv.stale_pps();
+                        if stale > 0 {
+                            wrong.push(format!("{} has {stale} stale partition(s)", lv.name));
+                        }
+                    }
+                }
+            }
+        }
+        if wrong.is_empty() {
+            Ok(Applied::Done)
+        } else {
+            Err(format!("verify: {}", wrong.join("; ")))
+        }
+    }
+}

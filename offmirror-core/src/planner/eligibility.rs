@@ -1,0 +1,320 @@
+//! Which LVs the request targets, and which of them can be split at all.
+
+use std::collections::BTreeMap;
+
+use crate::{
+    BackupRequest, CopyNumber, Inventory, LogicalVolume, Policy, Problem, ProblemCode, Severity,
+    SplitVia, Subject, Target, VolumeGroup,
+};
+
+/// The targeted LVs of one VG.
+#[derive(Debug, Default)]
+pub(crate) struct VgSelection {
+    /// Every LV of the VG is targeted.
+    pub whole_vg: bool,
+    /// Targeted LVs (index into the VG's `lvs`) and whether the user named them.
+    pub targeted: BTreeMap<usize, bool>,
+    /// Targeted LVs that passed every check, in VG order.
+    pub eligible: Vec<usize>,
+}
+
+impl VgSelection {
+    /// Every LV of the VG is targeted and splittable.
+    pub fn whole_vg_eligible(&self, vg: &VolumeGroup) -> bool {
+        self.whole_vg && !vg.lvs.is_empty() && self.eligible.len() == vg.lvs.len()
+    }
+}
+
+/// The selection per VG, keyed by the VG's index in the inventory.
+pub(crate) type Selection = BTreeMap<usize, VgSelection>;
+
+/// Resolves targets and checks each targeted LV.
+pub(crate) fn select(
+    inventory: &Inventory,
+    request: &BackupRequest,
+    problems: &mut Vec<Problem>,
+) -> Selection {
+    let mut selection = Selection::new();
+    let index = inventory.lv_index();
+    for target in &request.targets {
+        match target {
+            Target::Vg(name) => match inventory.vgs.iter().position(|vg| &vg.name == name) {
+                Some(vi) => selection.entry(vi).or_default().whole_vg = true,
+                None => problems.push(
+                    Problem::new(
+                        ProblemCode::VgNotFound,
+                        Severity::Error,
+                        Subject::Vg(name.clone()),
+                        "no such volume group",
+                    )
+                    .fix("run lsvg to list the volume groups"),
+                ),
+            },
+            Target::Lv(name) => match index.get(name) {
+                Some(loc) => {
+                    selection
+                        .entry(loc.vg)
+                        .or_default()
+                        .targeted
+                        .insert(loc.lv, true);
+                }
+                None => problems.push(
+                    Problem::new(
+                        ProblemCode::LvNotFound,
+                        Severity::Error,
+                        Subject::Lv(name.clone()),
+                        "no such logical volume in any volume group",
+                    )
+                    .fix("run lsvg -l VG to list the logical volumes"),
+                ),
+            },
+        }
+    }
+    for (&vi, sel) in selection.iter_mut() {
+        let Some(vg) = inventory.vgs.get(vi) else {
+            continue;
+        };
+        if sel.whole_vg {
+            for li in 0..vg.lvs.len() {
+                sel.targeted.entry(li).or_insert(false);
+            }
+        } else if !vg.lvs.is_empty() && sel.targeted.len() == vg.lvs.len() {
+            sel.whole_vg = true;
+        }
+        if !check_vg(vg, problems) {
+            continue;
+        }
+        for (&li, &explicit) in &sel.targeted {
+            let Some(lv) = vg.lvs.get(li) else { continue };
+            let found = check_lv(vg, lv, request.copy, &request.policy, explicit);
+            let blocks = found.iter().any(|p| p.severity != Severity::Notice);
+            let excluded = !found.is_empty();
+            problems.extend(found);
+            if !blocks && !excluded {
+                sel.eligible.push(li);
+            }
+        }
+    }
+    selection
+}
+
+/// VG-wide checks; `false` when no LV of the VG can be split.
+fn check_vg(vg: &VolumeGroup, problems: &mut Vec<Problem>) -> bool {
+    let subject = Subject::Vg(vg.name.clone());
+    if !vg.varied_on {
+        problems.push(
+            Problem::new(
+                ProblemCode::VgNotVariedOn,
+                Severity::Error,
+                subject,
+                "the volume group is varied off",
+            )
+            .fix(format!("varyonvg {}", vg.name)),
+        );
+        return false;
+    }
+    if let Some(of) = &vg.snapshot_of {
+        problems.push(
+            Problem::new(
+                ProblemCode::LeftoverSplit,
+                Severity::Error,
+                subject,
+                format!("this is a snapshot volume group split off {of} and not rejoined"),
+            )
+            .fix(format!("offmirror recover, or joinvg {of}")),
+        );
+        return false;
+    }
+    if let Some(snap) = &vg.snapshot {
+        problems.push(
+            Problem::new(
+                ProblemCode::LeftoverSplit,
+                Severity::Error,
+                subject,
+                format!("snapshot volume group {snap} is still split off"),
+            )
+            .fix(format!("offmirror recover, or joinvg {}", vg.name)),
+        );
+        return false;
+    }
+    let mut ok = true;
+    for pv in vg.missing_pvs() {
+        ok = false;
+        problems.push(
+            Problem::new(
+                ProblemCode::MissingPvs,
+                Severity::Error,
+                Subject::Pv(pv.name.clone()),
+                format!(
+                    "disk of {} is {:?}, so its copies cannot be trusted",
+                    vg.name, pv.state
+                ),
+            )
+            .fix(format!(
+                "bring {} back (chpv -v a {}), then varyonvg {} and syncvg -v {}",
+                pv.name, pv.name, vg.name, vg.name
+            )),
+        );
+    }
+    ok
+}
+
+/// Every problem of one targeted LV; empty when it can be split.
+fn check_lv(
+    vg: &VolumeGroup,
+    lv: &LogicalVolume,
+    copy: CopyNumber,
+    policy: &Policy,
+    explicit: bool,
+) -> Vec<Problem> {
+    let subject = || Subject::Lv(lv.name.clone());
+    let mut found = Vec::new();
+    if let Some(mark) = &lv.split {
+        let manual = match &mark.via {
+            SplitVia::FsSplitCopy { mount_point } => format!("rmfs {mount_point}"),
+            SplitVia::BackupLv { .. } => format!("chlvcopy -B {}", lv.name),
+            SplitVia::SnapshotVg { .. } => format!("joinvg {}", vg.name),
+            SplitVia::Detached { lv: new } => format!(
+                "rmlv -f {new}; mklvcopy {} {}; syncvg -l {}",
+                lv.name,
+                lv.copies.len() + 1,
+                lv.name
+            ),
+        };
+        found.push(
+            Problem::new(
+                ProblemCode::LeftoverSplit,
+                Severity::Error,
+                subject(),
+                format!("copy {} is still split from an earlier run", mark.copy),
+            )
+            .fix(format!("offmirror recover, or: {manual}")),
+        );
+        return found;
+    }
+    if lv.lv_type.never_split() {
+        let severity = if explicit {
+            Severity::Warning
+        } else {
+            Severity::Notice
+        };
+        found.push(Problem::new(
+            ProblemCode::ExcludedLvType,
+            severity,
+            subject(),
+            format!("{} logical volumes are never split", lv.lv_type.as_str()),
+        ));
+        return found;
+    }
+    let copies = lv.copy_count();
+    if copies < 2 {
+        found.push(
+            Problem::new(
+                ProblemCode::LvNotMirrored,
+                Severity::Warning,
+                subject(),
+                format!("the LV has {copies} copy; there is no mirror to split"),
+            )
+            .fix(format!(
+                "mklvcopy {} 2 <disk>; syncvg -l {}",
+                lv.name, lv.name
+            )),
+        );
+        return found;
+    }
+    match lv.copy(copy) {
+        None => {
+            found.push(
+                Problem::new(
+                    ProblemCode::CopyAbsent,
+                    Severity::Warning,
+                    subject(),
+                    format!("the LV has {copies} copies, so copy {copy} does not exist"),
+                )
+                .fix(format!(
+                    "split copy {copies} instead, or add one: mklvcopy {} {copy} <disk>",
+                    lv.name
+                )),
+            );
+            return found;
+        }
+        Some(c) if !c.is_complete() => {
+            let missing = c.pps.iter().filter(|p| p.is_none()).count();
+            found.push(
+                Problem::new(
+                    ProblemCode::CopyAbsent,
+                    Severity::Warning,
+                    subject(),
+                    format!("copy {copy} lacks {missing} logical partition(s)"),
+                )
+                .fix(format!(
+                    "complete the copy: mklvcopy {} {copies}; syncvg -l {}",
+                    lv.name, lv.name
+                )),
+            );
+        }
+        Some(_) => {}
+    }
+    let stale = lv.stale_pps();
+    if stale > 0 {
+        found.push(
+            Problem::new(
+                ProblemCode::StalePartitions,
+                Severity::Warning,
+                subject(),
+                format!("{stale} stale physical partition(s)"),
+            )
+            .fix(format!("syncvg -l {}", lv.name)),
+        );
+    }
+    if let Some(shared) = shared_pv(lv, copy) {
+        let pv = vg
+            .pv_name(shared)
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| format!("#{shared}"));
+        found.push(
+            Problem::new(
+                ProblemCode::CopySharesPv,
+                Severity::Warning,
+                subject(),
+                format!("copy {copy} uses disk {pv}, which also holds another copy"),
+            )
+            .fix(format!(
+                "keep each copy on its own disks (migratepv -l {} {pv} <free disk>)",
+                lv.name
+            )),
+        );
+    }
+    let left = copies - 1;
+    if left < usize::from(policy.min_copies_left) {
+        found.push(
+            Problem::new(
+                ProblemCode::TooFewCopiesLeft,
+                Severity::Warning,
+                subject(),
+                format!(
+                    "splitting leaves {left} copy in use; the policy wants at least {}",
+                    policy.min_copies_left
+                ),
+            )
+            .fix(format!(
+                "mklvcopy {} {} <disk>, or lower min_copies_left",
+                lv.name,
+                copies + 1
+            )),
+        );
+    }
+    found
+}
+
+/// A PV that the split copy shares with another copy, if any.
+fn shared_pv(lv: &LogicalVolume, copy: CopyNumber) -> Option<u16> {
+    let target = lv.copy(copy)?.pv_set();
+    lv.copies
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != copy.index())
+        .flat_map(|(_, c)| c.pps.iter().flatten())
+        .map(|p| p.pv)
+        .find(|pv| target.contains(pv))
+}
