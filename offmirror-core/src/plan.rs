@@ -52,6 +52,17 @@ pub enum SplitName {
     DetachedLv(LvName),
 }
 
+impl fmt::Display for SplitName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SplitName::SnapshotVg(vg) => write!(f, "snapshot VG {vg}"),
+            SplitName::BackupLv(lv) => write!(f, "backup LV {lv}"),
+            SplitName::SplitMount(mp) => write!(f, "split mount {mp}"),
+            SplitName::DetachedLv(lv) => write!(f, "detached LV {lv}"),
+        }
+    }
+}
+
 /// The set of LVs split by one backend operation, with the mechanism that splits them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitUnit {

@@ -39,10 +39,10 @@ impl LocalFacts {
             Err(why) => facts.work_dir_problem = Some(why),
         }
         for phase in HookPhase::ALL {
-            if let Some(spec) = request.hooks.get(phase) {
-                if let Err(why) = probe_executable(&spec.program) {
-                    facts.hook_problems.insert(phase, why);
-                }
+            if let Some(spec) = request.hooks.get(phase)
+                && let Err(why) = probe_executable(&spec.program)
+            {
+                facts.hook_problems.insert(phase, why);
             }
         }
         facts

@@ -84,7 +84,7 @@ impl Preview {
             let names: Vec<&str> = unit.lvs.iter().map(|l| l.lv.as_str()).collect();
             let _ = writeln!(
                 out,
-                "  unit {}: {} {} -> {:?}: {}",
+                "  unit {}: {} {} -> {}: {}",
                 unit.id,
                 unit.mechanism,
                 unit.vg,

@@ -123,7 +123,12 @@ impl HookRunner for ProcessHookRunner {
                 end_group(group, &mut child, self.grace, self.poll);
                 break HookStatus::TimedOut;
             }
-            std::thread::sleep(self.poll);
+            // Short hooks are seen to end quickly; long ones are polled at `poll`.
+            std::thread::sleep(
+                self.poll
+                    .min(started.elapsed() / 4)
+                    .max(Duration::from_millis(1)),
+            );
         };
         if group_alive(group) {
             output(&format!(

@@ -49,3 +49,8 @@ pub use fs_controller::CONTENTS_FILE;
 pub use hook_runner::{BackupRead, SimHookRunner};
 pub use host::SimHost;
 pub use state::{SimState, SplitRecord, WriteLoad};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

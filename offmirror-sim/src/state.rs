@@ -217,10 +217,10 @@ impl SimState {
                 *slot = version;
             }
         }
-        if let Some((copy, mechanism)) = split {
-            if mechanism != Mechanism::FullResyncSplit {
-                self.mark_stale(lv, copy.index(), lp);
-            }
+        if let Some((copy, mechanism)) = split
+            && mechanism != Mechanism::FullResyncSplit
+        {
+            self.mark_stale(lv, copy.index(), lp);
         }
     }
 
@@ -349,10 +349,9 @@ impl SimState {
         }
         if let (Mechanism::VgSplit, SplitName::SnapshotVg(snap)) =
             (unit.mechanism, &unit.split_name)
+            && let Some(vg) = self.inventory.vgs.get_mut(vi)
         {
-            if let Some(vg) = self.inventory.vgs.get_mut(vi) {
-                vg.snapshot = Some(snap.clone());
-            }
+            vg.snapshot = Some(snap.clone());
         }
         Ok(Applied::Done)
     }
@@ -379,15 +378,15 @@ impl SimState {
         let mut detached = None;
         if unit.mechanism == Mechanism::FullResyncSplit {
             // splitlvcopy: the copy leaves the LV for good.
-            if let Some(copies) = self.data.get_mut(name) {
-                if unit.copy.index() < copies.len() {
-                    detached = Some(copies.remove(unit.copy.index()));
-                }
+            if let Some(copies) = self.data.get_mut(name)
+                && unit.copy.index() < copies.len()
+            {
+                detached = Some(copies.remove(unit.copy.index()));
             }
-            if let Some(lv) = self.lv_mut(name) {
-                if unit.copy.index() < lv.copies.len() {
-                    lv.copies.remove(unit.copy.index());
-                }
+            if let Some(lv) = self.lv_mut(name)
+                && unit.copy.index() < lv.copies.len()
+            {
+                lv.copies.remove(unit.copy.index());
             }
         }
         if let Some(lv) = self.lv_mut(name) {
@@ -444,10 +443,11 @@ impl SimState {
                 self.resyncing.insert(ulv.lv.clone());
             }
         }
-        if let Some(vg) = self.inventory.vgs.iter_mut().find(|vg| vg.name == unit.vg) {
-            if unit.mechanism == Mechanism::VgSplit && vg.snapshot.take().is_some() {
-                did = true;
-            }
+        if let Some(vg) = self.inventory.vgs.iter_mut().find(|vg| vg.name == unit.vg)
+            && unit.mechanism == Mechanism::VgSplit
+            && vg.snapshot.take().is_some()
+        {
+            did = true;
         }
         Ok(if did {
             Applied::Done

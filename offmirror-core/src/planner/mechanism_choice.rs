@@ -100,29 +100,31 @@ fn per_lv(
     if caps.supports(Mechanism::FsSplitCopy)
         && Mechanism::FsSplitCopy.can_split_lv(lv_type, fs_state)
     {
-        if let Some(fs) = fs {
-            if let Some(problem) = jfs_log_problem(inventory, vg, fs, request.copy) {
-                return Err(problem);
-            }
+        if let Some(fs) = fs
+            && let Some(problem) = jfs_log_problem(inventory, vg, fs, request.copy)
+        {
+            return Err(problem);
         }
         return Ok(Mechanism::FsSplitCopy);
     }
     if caps.supports(Mechanism::LvCopy) && Mechanism::LvCopy.can_split_lv(lv_type, fs_state) {
         return Ok(Mechanism::LvCopy);
     }
-    if let Some(fs) = fs {
-        if fs.vfs == Vfs::Jfs && !fs.mounted && caps.supports(Mechanism::FsSplitCopy) {
-            return Err(Problem::new(
-                ProblemCode::FsNotMounted,
-                Severity::Warning,
-                Subject::FileSystem(fs.mount_point.clone()),
-                format!(
-                    "JFS {} must be mounted to be split with chfs",
-                    fs.mount_point
-                ),
-            )
-            .fix(format!("mount {}", fs.mount_point)));
-        }
+    if let Some(fs) = fs
+        && fs.vfs == Vfs::Jfs
+        && !fs.mounted
+        && caps.supports(Mechanism::FsSplitCopy)
+    {
+        return Err(Problem::new(
+            ProblemCode::FsNotMounted,
+            Severity::Warning,
+            Subject::FileSystem(fs.mount_point.clone()),
+            format!(
+                "JFS {} must be mounted to be split with chfs",
+                fs.mount_point
+            ),
+        )
+        .fix(format!("mount {}", fs.mount_point)));
     }
     if caps.supports(Mechanism::FullResyncSplit)
         && Mechanism::FullResyncSplit.can_split_lv(lv_type, fs_state)

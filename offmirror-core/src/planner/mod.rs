@@ -26,7 +26,9 @@ use crate::{
 /// let caps = Capabilities { backend: "doc".into(), mechanisms: vec![Mechanism::VgSplit], freeze_jfs2: true };
 /// let preview = plan(&inventory, &request, &caps, &LocalFacts::assume_usable(&request));
 /// assert!(!preview.is_runnable());
-/// assert_eq!(preview.problems[0].code, ProblemCode::VgNotFound);
+/// let codes: Vec<ProblemCode> = preview.problems.iter().map(|p| p.code).collect();
+/// assert!(codes.contains(&ProblemCode::VgNotFound));
+/// assert!(codes.contains(&ProblemCode::NoBackupHook));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn plan(
@@ -56,7 +58,7 @@ pub fn plan(
         );
     }
     let steps = steps::order(request, caps, &units);
-    problems.sort_by(|a, b| b.severity.cmp(&a.severity));
+    problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
     Preview {
         plan: Plan {
             request: request.clone(),

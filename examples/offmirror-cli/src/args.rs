@@ -1,0 +1,140 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Offline mirror backups: split a mirror copy off, back it up, rejoin and resync only what
+/// changed.
+#[derive(Debug, Parser)]
+#[command(name = "offmirror", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a simulated database server and run a complete offline mirror backup of it,
+    /// with real hook scripts (the backup hook archives the split copies with tar).
+    ///
+    /// Example: offmirror demo
+    Demo(DemoArgs),
+    /// Show what a run would split and every problem that would stop or degrade it.
+    ///
+    /// Example: offmirror preview --sim-state host.json --vg datavg --work-dir /tmp/om --backup /usr/local/bin/backup.sh
+    Preview(RunArgs),
+    /// Run an offline mirror backup.
+    ///
+    /// Example: offmirror run --sim-state host.json --vg datavg --work-dir /tmp/om --backup /usr/local/bin/backup.sh
+    Run(RunArgs),
+    /// Show volume groups, logical volumes, copies, stale partitions and splits, and the
+    /// runs recorded in a work directory.
+    ///
+    /// Example: offmirror status --sim-state host.json --work-dir /tmp/om
+    Status(StatusArgs),
+    /// Manage simulated hosts.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+/// Simulator subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Write the demo host to a state file.
+    ///
+    /// Example: offmirror sim init --sim-state host.json
+    Init(SimInitArgs),
+}
+
+/// Arguments of `sim init`.
+#[derive(Debug, Args)]
+pub struct SimInitArgs {
+    /// The state file to create.
+    #[arg(long, value_name = "FILE")]
+    pub sim_state: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Application writes per backend operation (simulated load while split).
+    #[arg(long, default_value_t = 2)]
+    pub writes_per_op: u32,
+}
+
+/// Arguments of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Work directory (default: a new directory under the system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Print the preview and the report as JSON on standard output (progress goes to
+    /// standard error).
+    #[arg(long)]
+    pub json: bool,
+    /// The mirror copy to split.
+    #[arg(long, default_value_t = 2)]
+    pub copy: u8,
+}
+
+/// Arguments of `preview` and `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The simulator state file (made by `offmirror sim init`).
+    #[arg(long, value_name = "FILE")]
+    pub sim_state: PathBuf,
+    /// A volume group to back up (repeatable).
+    #[arg(long = "vg", value_name = "VG")]
+    pub vgs: Vec<String>,
+    /// A logical volume to back up (repeatable).
+    #[arg(long = "lv", value_name = "LV")]
+    pub lvs: Vec<String>,
+    /// The mirror copy to split (1, 2 or 3).
+    #[arg(long, default_value_t = 2)]
+    pub copy: u8,
+    /// Work directory: lock, hook logs, run records, mount points of split copies.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: PathBuf,
+    /// Hook that quiesces the application (absolute path of an executable).
+    #[arg(long, value_name = "PROGRAM")]
+    pub pre_offline: Option<PathBuf>,
+    /// Hook that restarts the application right after the split.
+    #[arg(long, value_name = "PROGRAM")]
+    pub resume: Option<PathBuf>,
+    /// Hook that backs up the split copies (required to run).
+    #[arg(long, value_name = "PROGRAM")]
+    pub backup: Option<PathBuf>,
+    /// Hook run last.
+    #[arg(long, value_name = "PROGRAM")]
+    pub post_offline: Option<PathBuf>,
+    /// Timeout of each hook, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub hook_timeout: u64,
+    /// Allow the full-resync mechanism (splitlvcopy) where nothing tracked works.
+    #[arg(long)]
+    pub allow_full_resync: bool,
+    /// Fewest copies an LV must keep in use while split.
+    #[arg(long, default_value_t = 1)]
+    pub min_copies_left: u8,
+    /// Run despite warnings, skipping the LVs they name.
+    #[arg(long)]
+    pub force: bool,
+    /// Output JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The simulator state file.
+    #[arg(long, value_name = "FILE")]
+    pub sim_state: PathBuf,
+    /// A work directory whose runs to list.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,105 @@
+//! `sim init`, `preview` and `run` against a simulator state file.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use offmirror_core::{
+    BackupRequest, CopyNumber, ExecOptions, Executor, HookPhase, HookSpec, LvName,
+    ProcessHookRunner, Target, VgName,
+};
+use offmirror_sim::SimHost;
+
+use crate::args::{RunArgs, SimInitArgs};
+use crate::exit::Code;
+use crate::progress::Lines;
+
+pub fn init(args: &SimInitArgs) -> Result<Code> {
+    if args.sim_state.exists() && !args.force {
+        bail!(
+            "{} exists; pass --force to overwrite it",
+            args.sim_state.display()
+        );
+    }
+    let mut state = offmirror_sim::demo_state();
+    state.writes.per_op = args.writes_per_op;
+    SimHost::new(state).save(&args.sim_state)?;
+    println!("wrote the demo host to {}", args.sim_state.display());
+    Ok(Code::Ok)
+}
+
+fn load(args: &RunArgs) -> Result<SimHost> {
+    Ok(SimHost::load(&args.sim_state)?.with_files(true))
+}
+
+/// The request the arguments describe; names are checked here, before anything runs.
+fn request(args: &RunArgs) -> Result<BackupRequest> {
+    let mut builder = BackupRequest::builder(&args.work_dir)
+        .copy(CopyNumber::new(args.copy).context("--copy")?)
+        .allow_full_resync(args.allow_full_resync)
+        .min_copies_left(args.min_copies_left)
+        .force_continue_on_warnings(args.force);
+    for vg in &args.vgs {
+        builder = builder.target(Target::Vg(VgName::new(vg.as_str()).context("--vg")?));
+    }
+    for lv in &args.lvs {
+        builder = builder.target(Target::Lv(LvName::new(lv.as_str()).context("--lv")?));
+    }
+    let timeout = Duration::from_secs(args.hook_timeout);
+    for (phase, program) in [
+        (HookPhase::PreOffline, &args.pre_offline),
+        (HookPhase::Resume, &args.resume),
+        (HookPhase::Backup, &args.backup),
+        (HookPhase::PostOffline, &args.post_offline),
+    ] {
+        if let Some(program) = program {
+            builder = builder.hook(phase, HookSpec::new(program).timeout(timeout));
+        }
+    }
+    Ok(builder.build())
+}
+
+pub fn preview(args: &RunArgs) -> Result<Code> {
+    let host = load(args)?;
+    let runner = ProcessHookRunner::default();
+    let preview = Executor::new(&host, &host, &runner).preview(&request(args)?)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&preview)?);
+    } else {
+        print!("{}", preview.to_text());
+    }
+    Ok(Code::of_preview(&preview))
+}
+
+pub fn run(args: &RunArgs) -> Result<Code> {
+    let host = load(args)?;
+    let runner = ProcessHookRunner::default();
+    let request = request(args)?;
+    let executor = Executor::new(&host, &host, &runner);
+    let preview = executor.preview(&request)?;
+    if !preview.is_runnable() {
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&preview)?);
+        } else {
+            print!("{}", preview.to_text());
+        }
+        eprintln!("offmirror: the preview blocks the run; nothing was changed");
+        return Ok(Code::Error);
+    }
+    let plan = preview.into_plan()?;
+    let observer = Lines::new(&plan, args.json);
+    let report = executor
+        .observer(&observer)
+        .options(ExecOptions {
+            run_id: None,
+            resync_poll: Duration::from_millis(1),
+        })
+        .run(&plan)?;
+    host.save(&args.sim_state)
+        .context("saving the simulated host after the run")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(Code::of_report(&report))
+}

@@ -1,0 +1,206 @@
+//! The `offmirror` command, run as a process.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+#[test]
+fn demo_runs_a_full_backup_and_archives_the_split_copies() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let work = tmp.path().join("work");
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["demo", "--work-dir"])
+        .arg(&work)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("vg_split datavg"))
+        .stdout(predicate::str::contains("== rejoin"))
+        .stdout(predicate::str::contains("every copy rejoined").not())
+        .stdout(predicate::str::contains(
+            "as before the run but for: scratchlv has 3 stale",
+        ))
+        .stdout(predicate::str::contains(
+            "archived 5 split copies of copy 2",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out)?;
+    let archive = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Backup archive: "))
+        .ok_or("no archive line")?;
+    let listing = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(archive)
+        .output()?;
+    let names = String::from_utf8(listing.stdout)?;
+    assert_eq!(
+        names.lines().filter(|l| l.ends_with("CONTENTS")).count(),
+        5,
+        "{names}"
+    );
+    Ok(())
+}
+
+#[test]
+fn demo_json_report_parses() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["demo", "--json", "--work-dir"])
+        .arg(tmp.path())
+        .output()?;
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout)?;
+    // Two JSON documents: the preview, then the report.
+    let mut docs = serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>();
+    let preview = docs.next().ok_or("no preview")??;
+    let report = docs.next().ok_or("no report")??;
+    assert_eq!(preview["plan"]["units"].as_array().map(Vec::len), Some(3));
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["outcome"], "success_with_warnings");
+    Ok(())
+}
+
+fn sim_init(dir: &std::path::Path) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let state = dir.join("host.json");
+    cargo_bin_cmd!("offmirror")
+        .args(["sim", "init", "--sim-state"])
+        .arg(&state)
+        .assert()
+        .success();
+    Ok(state)
+}
+
+#[test]
+fn preview_json_lists_problems_and_changes_nothing() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let before = std::fs::read(&state)?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args([
+            "preview",
+            "--json",
+            "--vg",
+            "appvg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .output()?;
+    // A stale LV is a warning: without --force the preview blocks the run.
+    assert_eq!(out.status.code(), Some(2));
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let codes: Vec<&str> = preview["problems"]
+        .as_array()
+        .ok_or("no problems")?
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"stale_partitions"), "{codes:?}");
+    assert!(codes.contains(&"excluded_lv_type"), "{codes:?}");
+    assert_eq!(std::fs::read(&state)?, before, "a preview changed the host");
+    Ok(())
+}
+
+#[test]
+fn run_backs_up_a_vg_and_saves_the_host() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let work = tmp.path().join("w");
+    let out = cargo_bin_cmd!("offmirror")
+        .args([
+            "run",
+            "--json",
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["outcome"], "success");
+    assert_eq!(report["units"][0]["mechanism"], "vg_split");
+    assert_eq!(report["units"][0]["rejoined"], true);
+    cargo_bin_cmd!("offmirror")
+        .args(["status", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("oradatalv"))
+        .stdout(predicate::str::contains("Success"));
+    Ok(())
+}
+
+#[test]
+fn run_with_warnings_forced_exits_1() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    cargo_bin_cmd!("offmirror")
+        .args([
+            "run",
+            "--force",
+            "--vg",
+            "appvg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("scratchlv"));
+    Ok(())
+}
+
+#[test]
+fn bad_names_are_refused_with_the_fix() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    cargo_bin_cmd!("offmirror")
+        .args([
+            "preview",
+            "--vg=-rf",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid volume group name \"-rf\"",
+        ))
+        .stderr(predicate::str::contains("not starting with '-'"));
+    Ok(())
+}
+
+#[test]
+fn a_missing_state_file_is_a_clear_error() -> TestResult {
+    cargo_bin_cmd!("offmirror")
+        .args(["status", "--sim-state", "/nonexistent/host.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/host.json"));
+    Ok(())
+}
