@@ -120,6 +120,32 @@ pub enum RunError {
         /// Why.
         source: std::io::Error,
     },
+    /// Another run holds the work directory.
+    #[error(transparent)]
+    Locked(#[from] crate::LockError),
+    /// An interrupted run must be recovered first.
+    #[error(
+        "the work directory {work_dir} holds interrupted run(s) {}: run `offmirror recover` (or \
+         Executor::recover) before starting another", .runs.join(", ")
+    )]
+    NeedsRecovery {
+        /// The work directory.
+        work_dir: PathBuf,
+        /// The interrupted runs.
+        runs: Vec<String>,
+    },
+    /// The journal could not be written.
+    #[error("cannot write the journal {path}")]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A journal is damaged.
+    #[error(transparent)]
+    JournalDamaged(#[from] crate::JournalError),
     /// The inventory could not be read.
     #[error("cannot read the host's volume groups")]
     Inventory(#[source] BackendError),

@@ -46,6 +46,8 @@ mod duration_secs;
 mod error;
 mod executor;
 mod hook;
+pub mod journal;
+mod lock;
 mod mechanism;
 mod model;
 mod name;
@@ -66,6 +68,8 @@ pub use executor::{
     REPORT_SCHEMA_VERSION, Report, RunOutcome, Silent, UnitReport, run_dir,
 };
 pub use hook::{DEFAULT_HOOK_TIMEOUT, ExposedCopy, HookContext, HookPhase, HookSpec, Hooks};
+pub use journal::JournalError;
+pub use lock::{LOCK_FILE, LockError, WorkDirLock};
 pub use mechanism::{Capabilities, Mechanism};
 pub use model::{
     FileSystem, Inventory, LogDevice, LogicalVolume, LvLocation, LvType, MirrorCopy,

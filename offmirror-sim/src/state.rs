@@ -38,6 +38,10 @@ pub struct SplitRecord {
     /// For a full-resync split: the data of the detached copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detached: Option<Vec<u64>>,
+    /// For a full-resync split: where the detached copy's partitions were, so the copy is
+    /// rebuilt on the same disks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detached_map: Option<MirrorCopy>,
 }
 
 /// Everything the simulated host holds. Serialisable, so the CLI and the AIX command
@@ -376,6 +380,7 @@ impl SimState {
             SplitName::DetachedLv(lv) => SplitVia::Detached { lv: lv.clone() },
         };
         let mut detached = None;
+        let mut detached_map = None;
         if unit.mechanism == Mechanism::FullResyncSplit {
             // splitlvcopy: the copy leaves the LV for good.
             if let Some(copies) = self.data.get_mut(name)
@@ -386,7 +391,7 @@ impl SimState {
             if let Some(lv) = self.lv_mut(name)
                 && unit.copy.index() < lv.copies.len()
             {
-                lv.copies.remove(unit.copy.index());
+                detached_map = Some(lv.copies.remove(unit.copy.index()));
             }
         }
         if let Some(lv) = self.lv_mut(name) {
@@ -401,6 +406,7 @@ impl SimState {
                 mechanism: unit.mechanism,
                 copy: unit.copy,
                 detached,
+                detached_map,
             },
         );
         Ok(())
@@ -423,13 +429,11 @@ impl SimState {
                     copies.insert(at, detached);
                 }
                 if let Some(lv) = self.lv_mut(&ulv.lv) {
-                    let template = lv.copies.first().cloned().unwrap_or_default();
-                    let mut copy = MirrorCopy {
-                        pps: template.pps.clone(),
-                    };
+                    // mklvcopy on the disks the copy left: every partition new, so stale.
+                    let mut copy = record.detached_map.clone().unwrap_or_default();
+                    copy.pps.resize(lv.lps as usize, None);
                     for pp in copy.pps.iter_mut().flatten() {
                         pp.stale = true;
-                        pp.pp = pp.pp.saturating_add(1_000_000);
                     }
                     let at = index.min(lv.copies.len());
                     lv.copies.insert(at, copy);

@@ -5,7 +5,7 @@ mod event;
 mod report;
 mod state;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 pub use event::{Event, Observer, Silent};
@@ -14,6 +14,10 @@ pub use report::{
 };
 use state::RunState;
 
+use crate::journal::{
+    JOURNAL_FILE, JOURNAL_SCHEMA_VERSION, JournalWriter, Record, StepResult, read_journal,
+};
+use crate::lock::WorkDirLock;
 use crate::{
     Applied, BackendError, BackupRequest, FsController, HookContext, HookPhase, HookRunner,
     LocalFacts, Plan, Preview, RunError, SplitUnit, Step, VolumeManager, display_chain, plan,
@@ -110,7 +114,9 @@ impl<'a> Executor<'a> {
     }
 
     /// Runs a plan to its end. Failures after the split do not stop the run: the copies
-    /// are rejoined and the failure is in the report. `Err` means the run did not start.
+    /// are rejoined and the failure is in the report. `Err` means the run did not start:
+    /// the work directory is locked by another run, an interrupted run needs `recover`
+    /// first, or the run's files could not be created.
     pub fn run(&self, plan: &Plan) -> Result<Report, RunError> {
         let started = Instant::now();
         let started_at = SystemTime::now();
@@ -119,42 +125,142 @@ impl<'a> Executor<'a> {
             .run_id
             .clone()
             .unwrap_or_else(|| new_run_id(started_at));
-        let run_dir = run_dir(&plan.request.work_dir, &run_id);
-        crate::create_private_dir(&run_dir).map_err(|source| RunError::RunDir {
-            path: run_dir.clone(),
-            source,
-        })?;
-        let mut run = Run {
+        let work_dir = &plan.request.work_dir;
+        let _lock = self.lock(work_dir, &run_id, started_at)?;
+        let interrupted = interrupted_runs(work_dir)?;
+        if !interrupted.is_empty() {
+            return Err(RunError::NeedsRecovery {
+                work_dir: work_dir.clone(),
+                runs: interrupted,
+            });
+        }
+        let run_dir = run_dir(work_dir, &run_id);
+        let mut journal = open_journal(&run_dir)?;
+        journal
+            .append(&Record::Begin {
+                schema: JOURNAL_SCHEMA_VERSION,
+                run_id: run_id.clone(),
+                started_at: crate::rfc3339(started_at),
+                pid: std::process::id(),
+                plan: Box::new(plan.clone()),
+            })
+            .map_err(|source| RunError::Journal {
+                path: journal.path().to_path_buf(),
+                source,
+            })?;
+        let run = Run {
             exec: self,
             plan,
             run_id: &run_id,
-            mount_root: plan.request.work_dir.join("mnt").join(&run_id),
+            mount_root: work_dir.join("mnt").join(&run_id),
             state: RunState::new(),
+            journal,
+            recovery: false,
         };
-        self.observer.on_event(&Event::RunStarted {
-            run_id: &run_id,
-            steps: plan.steps.len(),
-        });
-        for (index, step) in plan.steps.iter().enumerate() {
-            run.step(index, step);
+        Ok(run.finish(started, started_at, &run_dir))
+    }
+
+    /// Completes every interrupted run of the work directory: re-reads the host and
+    /// drives it to the safe end state — file systems thawed, split copies unexposed and
+    /// rejoined, resync complete and verified, the `resume` hook run if the application
+    /// was quiesced and not resumed. Safe to run again, and after a crash inside it.
+    /// Returns one report per recovered run (none when nothing was interrupted).
+    pub fn recover(&self, work_dir: &Path) -> Result<Vec<Report>, RunError> {
+        let started_at = SystemTime::now();
+        let holder = format!("recover-{}", crate::timestamp::compact(started_at));
+        let _lock = self.lock(work_dir, &holder, started_at)?;
+        let mut reports = Vec::new();
+        for run_id in interrupted_runs(work_dir)? {
+            let started = Instant::now();
+            let dir = run_dir(work_dir, &run_id);
+            let path = dir.join(JOURNAL_FILE);
+            let contents = read_journal(&path)?;
+            let Some(plan) = contents.records.iter().find_map(|r| match r {
+                Record::Begin { plan, .. } => Some(plan.as_ref().clone()),
+                _ => None,
+            }) else {
+                return Err(RunError::Journal {
+                    path,
+                    source: std::io::Error::other(
+                        "the journal has no Begin record; nothing can be recovered from it automatically",
+                    ),
+                });
+            };
+            let state = RunState::recovering(&plan, &contents.records);
+            let next_index = contents
+                .records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Intent { index, .. } | Record::Outcome { index, .. } => {
+                        Some(*index + 1)
+                    }
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0)
+                .max(plan.steps.len());
+            let journal = open_journal(&dir)?;
+            let run = Run {
+                exec: self,
+                plan: &plan,
+                run_id: &run_id,
+                mount_root: work_dir.join("mnt").join(&run_id),
+                state,
+                journal,
+                recovery: true,
+            };
+            reports.push(run.finish_recovery(started, started_at, &dir, next_index));
         }
-        let report = run
-            .state
-            .into_report(plan, &run_id, started_at, started.elapsed());
-        self.observer.on_event(&Event::RunFinished {
-            success: report.succeeded(),
-        });
-        if let Ok(json) = serde_json::to_vec_pretty(&report) {
-            // The report is also returned; failing to save a copy is not a run failure.
-            let _ = std::fs::write(run_dir.join("report.json"), json);
-        }
-        Ok(report)
+        Ok(reports)
+    }
+
+    fn lock(&self, work_dir: &Path, run_id: &str, at: SystemTime) -> Result<WorkDirLock, RunError> {
+        crate::create_private_dir(work_dir).map_err(|source| RunError::RunDir {
+            path: work_dir.to_path_buf(),
+            source,
+        })?;
+        let holder = format!(
+            "run {run_id} started {} (pid {})",
+            crate::rfc3339(at),
+            std::process::id()
+        );
+        Ok(WorkDirLock::acquire(work_dir, &holder)?)
     }
 }
 
 /// The directory of a run inside the work directory.
-pub fn run_dir(work_dir: &std::path::Path, run_id: &str) -> PathBuf {
+pub fn run_dir(work_dir: &Path, run_id: &str) -> PathBuf {
     work_dir.join("runs").join(run_id)
+}
+
+/// Runs of the work directory whose journal has no end: interrupted runs.
+pub fn interrupted_runs(work_dir: &Path) -> Result<Vec<String>, RunError> {
+    let runs = work_dir.join("runs");
+    let Ok(entries) = std::fs::read_dir(&runs) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path().join(JOURNAL_FILE);
+        if !path.exists() {
+            continue;
+        }
+        let contents = read_journal(&path)?;
+        if !contents.ended() {
+            out.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn open_journal(run_dir: &Path) -> Result<JournalWriter, RunError> {
+    crate::create_private_dir(run_dir).map_err(|source| RunError::RunDir {
+        path: run_dir.to_path_buf(),
+        source,
+    })?;
+    let path = run_dir.join(JOURNAL_FILE);
+    JournalWriter::open(&path).map_err(|source| RunError::Journal { path, source })
 }
 
 fn new_run_id(at: SystemTime) -> String {
@@ -165,17 +271,93 @@ fn new_run_id(at: SystemTime) -> String {
     )
 }
 
-/// One run in progress.
+/// One run (or recovery) in progress.
 struct Run<'r, 'a> {
     exec: &'r Executor<'a>,
     plan: &'r Plan,
     run_id: &'r str,
     mount_root: PathBuf,
     state: RunState,
+    journal: JournalWriter,
+    recovery: bool,
 }
 
-impl Run<'_, '_> {
-    fn step(&mut self, index: usize, step: &Step) {
+impl<'r> Run<'r, '_> {
+    /// Runs every step, ends the journal and returns the report.
+    fn finish(mut self, started: Instant, started_at: SystemTime, run_dir: &Path) -> Report {
+        let observer = self.exec.observer;
+        observer.on_event(&Event::RunStarted {
+            run_id: self.run_id,
+            steps: self.plan.steps.len(),
+        });
+        let plan = self.plan;
+        for (index, step) in plan.steps.iter().enumerate() {
+            self.step(index, index, step);
+        }
+        self.end(started, started_at, run_dir)
+    }
+
+    /// Runs the steps that bring the host to its safe end state, journaled after the
+    /// interrupted run's own records.
+    fn finish_recovery(
+        mut self,
+        started: Instant,
+        started_at: SystemTime,
+        run_dir: &Path,
+        first: usize,
+    ) -> Report {
+        self.exec.observer.on_event(&Event::RunStarted {
+            run_id: self.run_id,
+            steps: self.plan.steps.len(),
+        });
+        let plan = self.plan;
+        for (offset, step) in plan.steps.iter().enumerate() {
+            self.step(offset, first + offset, step);
+        }
+        self.end(started, started_at, run_dir)
+    }
+
+    fn end(mut self, started: Instant, started_at: SystemTime, run_dir: &Path) -> Report {
+        // A thaw that failed is tried once more before the run ends: a file system must
+        // not stay frozen (JFS2 would thaw it at the freeze timeout, but the application
+        // waits until then).
+        let extra = self.plan.steps.len();
+        for (i, mount_point) in self.state.still_frozen().into_iter().enumerate() {
+            let retry = Step::Thaw { mount_point };
+            self.step(extra + i, extra + i, &retry);
+        }
+        let outcome = self.state.outcome(self.plan);
+        if let Err(e) = self.journal.append(&Record::End {
+            outcome,
+            recovered: self.recovery,
+        }) {
+            // Without its End record the run counts as interrupted, and recover will
+            // re-check the host: safe, if noisy.
+            let message = format!("journal {}: {e}", self.journal.path().display());
+            self.exec
+                .observer
+                .on_event(&Event::Error { message: &message });
+            self.state.error(message);
+        }
+        let report = self
+            .state
+            .into_report(self.plan, self.run_id, started_at, started.elapsed());
+        self.exec.observer.on_event(&Event::RunFinished {
+            success: report.succeeded(),
+        });
+        if let Ok(json) = serde_json::to_vec_pretty(&report) {
+            // The report is also returned; failing to save a copy is not a run failure.
+            let name = if self.recovery {
+                "recovery-report.json"
+            } else {
+                "report.json"
+            };
+            let _ = std::fs::write(run_dir.join(name), json);
+        }
+        report
+    }
+
+    fn step(&mut self, index: usize, journal_index: usize, step: &Step) {
         let observer = self.exec.observer;
         if !self.state.should_run(step) {
             observer.on_event(&Event::StepSkipped { index, step });
@@ -188,7 +370,33 @@ impl Run<'_, '_> {
         self.state.before_step(step);
         observer.on_event(&Event::StepStarted { index, step });
         let t0 = Instant::now();
-        let result = self.execute(step);
+        let intent = Record::Intent {
+            index: journal_index,
+            step: step.clone(),
+            recovery: self.recovery,
+        };
+        // A step whose intent is not on disk must not run: a crash would leave it unknown.
+        let result = match self.journal.append(&intent) {
+            Ok(()) => self.execute(step),
+            Err(e) => Err(format!(
+                "journal {}: {e}; the step was not run",
+                self.journal.path().display()
+            )),
+        };
+        let journaled = self.journal.append(&Record::Outcome {
+            index: journal_index,
+            result: match &result {
+                Ok(applied) => StepResult::Ok { applied: *applied },
+                Err(message) => StepResult::Failed {
+                    message: message.clone(),
+                },
+            },
+        });
+        if let Err(e) = journaled {
+            let message = format!("journal {}: {e}", self.journal.path().display());
+            observer.on_event(&Event::Error { message: &message });
+            self.state.error(message);
+        }
         let elapsed = t0.elapsed();
         self.state.after_step(step, elapsed, &result);
         match result {
@@ -211,7 +419,7 @@ impl Run<'_, '_> {
         }
     }
 
-    fn unit(&self, id: u32) -> Result<&SplitUnit, String> {
+    fn unit(&self, id: u32) -> Result<&'r SplitUnit, String> {
         self.plan
             .unit(id)
             .ok_or_else(|| format!("the plan has no unit {id}"))
@@ -262,7 +470,7 @@ impl Run<'_, '_> {
             }
             Step::Rejoin { unit } => {
                 let unit = self.unit(*unit)?;
-                let written = exec.volumes.stale_pps(unit).ok();
+                let written = self.read_stale(unit, "before the rejoin");
                 let applied = exec.volumes.rejoin(unit).map_err(|e| {
                     format!(
                         "rejoin unit {} ({} {}): {}",
@@ -272,7 +480,7 @@ impl Run<'_, '_> {
                         backend(e)
                     )
                 })?;
-                let to_resync = exec.volumes.stale_pps(unit).ok();
+                let to_resync = self.read_stale(unit, "after the rejoin");
                 let tracked = unit.mechanism.tracks_changes();
                 self.state
                     .rejoined(unit.id, written.filter(|_| tracked), to_resync);
@@ -283,6 +491,25 @@ impl Run<'_, '_> {
                 self.resync(&unit)
             }
             Step::Verify => self.verify(),
+        }
+    }
+
+    /// Stale partitions of a unit for the report; a failed read is reported, not fatal.
+    fn read_stale(&mut self, unit: &SplitUnit, when: &str) -> Option<u64> {
+        match self.exec.volumes.stale_pps(unit) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                let message = format!(
+                    "unit {}: cannot read stale partitions {when}: {}",
+                    unit.id,
+                    display_chain(&e)
+                );
+                self.exec
+                    .observer
+                    .on_event(&Event::Error { message: &message });
+                self.state.error(message);
+                None
+            }
         }
     }
 

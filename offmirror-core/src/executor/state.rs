@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::report::{
     HookReport, PhaseTiming, QuiesceWindow, REPORT_SCHEMA_VERSION, Report, RunOutcome, UnitReport,
 };
+use crate::journal::Record;
 use crate::{Applied, ExposedCopy, HookPhase, HookStatus, MountPoint, Phase, Plan, Severity, Step};
 
 /// Per unit: partitions written while split and to resync after the rejoin.
@@ -22,6 +23,8 @@ pub(super) struct RunState {
     /// The application was (or may have been) quiesced, so `resume` is owed.
     resume_due: bool,
     resume_ran: bool,
+    /// `post_offline` already ran (known from a journal).
+    post_ran: bool,
     frozen: BTreeSet<MountPoint>,
     /// Units whose split was attempted (a failed split may still have taken effect).
     split: BTreeSet<u32>,
@@ -47,6 +50,7 @@ impl RunState {
             unwinding: false,
             resume_due: false,
             resume_ran: false,
+            post_ran: false,
             frozen: BTreeSet::new(),
             split: BTreeSet::new(),
             split_done: BTreeSet::new(),
@@ -65,24 +69,82 @@ impl RunState {
         }
     }
 
+    /// The state of an interrupted run about to be recovered, from its journal: every
+    /// step that may have changed the host is assumed done, so that its undoing step runs
+    /// (each is idempotent), and the hooks owed are found from the records.
+    pub(super) fn recovering(plan: &Plan, records: &[Record]) -> Self {
+        let mut state = Self::new();
+        state.unwinding = true;
+        let intended = |pred: &dyn Fn(&Step) -> bool| {
+            records
+                .iter()
+                .any(|r| matches!(r, Record::Intent { step, .. } if pred(step)))
+        };
+        state.resume_due = intended(&|s| {
+            matches!(
+                s,
+                Step::Hook {
+                    phase: HookPhase::PreOffline
+                } | Step::Freeze { .. }
+                    | Step::Split { .. }
+            )
+        });
+        state.resume_ran = intended(&|s| {
+            matches!(
+                s,
+                Step::Hook {
+                    phase: HookPhase::Resume
+                }
+            )
+        });
+        state.post_ran = intended(&|s| {
+            matches!(
+                s,
+                Step::Hook {
+                    phase: HookPhase::PostOffline
+                }
+            )
+        });
+        for step in &plan.steps {
+            match step {
+                Step::Freeze { mount_point, .. } => {
+                    state.frozen.insert(mount_point.clone());
+                }
+                Step::Split { unit } => {
+                    state.split.insert(*unit);
+                }
+                Step::Expose { unit } => {
+                    state.exposed.insert(*unit, Vec::new());
+                }
+                _ => {}
+            }
+        }
+        state
+    }
+
     /// Whether a step runs. After a failure only the steps that bring the host back to
     /// its safe state run: thaw what is frozen, resume, unexpose, rejoin, resync, verify,
     /// and the final hook.
     pub(super) fn should_run(&self, step: &Step) -> bool {
+        if let Step::Resync { unit } = step {
+            // Only a rejoined copy can resync; waiting on one still split would only run
+            // into the timeout.
+            return self.rejoined.contains(unit);
+        }
         if !self.unwinding {
             return true;
         }
         match step {
             Step::Hook { phase } => match phase {
                 HookPhase::Resume => self.resume_due && !self.resume_ran,
-                HookPhase::PostOffline => true,
+                HookPhase::PostOffline => !self.post_ran,
                 HookPhase::PreOffline | HookPhase::Backup => false,
             },
             Step::Freeze { .. } | Step::Split { .. } | Step::Expose { .. } => false,
             Step::Thaw { mount_point } => self.frozen.contains(mount_point),
             Step::Unexpose { unit } => self.exposed.contains_key(unit),
             Step::Rejoin { unit } => self.split.contains(unit),
-            Step::Resync { unit } => self.rejoined.contains(unit),
+            Step::Resync { .. } => false,
             Step::Verify => !self.rejoined.is_empty(),
         }
     }
@@ -171,6 +233,26 @@ impl RunState {
         }
     }
 
+    /// An error that is not a step's own (a journal write).
+    pub(super) fn error(&mut self, message: String) {
+        self.errors.push(message);
+    }
+
+    /// How the run ends, as far as it has gone.
+    pub(super) fn outcome(&self, plan: &Plan) -> RunOutcome {
+        if !self.errors.is_empty() {
+            RunOutcome::Failed
+        } else if plan
+            .accepted
+            .iter()
+            .any(|w| w.severity == Severity::Warning)
+        {
+            RunOutcome::SuccessWithWarnings
+        } else {
+            RunOutcome::Success
+        }
+    }
+
     pub(super) fn fail(&mut self, step: &Step, message: String) {
         self.errors.push(message);
         // Failures of these steps send the run to its safe end; the others are reported
@@ -183,6 +265,11 @@ impl RunState {
         if unwind {
             self.unwinding = true;
         }
+    }
+
+    /// File systems a freeze step may have frozen and no thaw has thawed.
+    pub(super) fn still_frozen(&self) -> Vec<MountPoint> {
+        self.frozen.iter().cloned().collect()
     }
 
     pub(super) fn exposed(&mut self, unit: u32, copies: Vec<ExposedCopy>) {
@@ -247,13 +334,7 @@ impl RunState {
             .filter(|p| p.severity != Severity::Error)
             .cloned()
             .collect();
-        let outcome = if !self.errors.is_empty() {
-            RunOutcome::Failed
-        } else if warnings.iter().any(|w| w.severity == Severity::Warning) {
-            RunOutcome::SuccessWithWarnings
-        } else {
-            RunOutcome::Success
-        };
+        let outcome = self.outcome(plan);
         let units = plan
             .units
             .iter()

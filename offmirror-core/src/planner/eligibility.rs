@@ -285,26 +285,60 @@ fn check_lv(
             )),
         );
     }
-    let left = copies - 1;
-    if left < usize::from(policy.min_copies_left) {
+    let (left, worst_lp) = copies_left(lv, copy);
+    let wanted = usize::from(policy.min_copies_left.max(1));
+    if left < wanted {
+        let (message, fix) = match worst_lp {
+            Some(lp) if left + 1 < copies => (
+                format!(
+                    "logical partition {lp} has {left} copy besides copy {copy}, so the split \
+                     would leave it with fewer copies in use than the policy's {wanted}"
+                ),
+                format!(
+                    "complete the other copies: mklvcopy {} {copies} <disk>; syncvg -l {}",
+                    lv.name, lv.name
+                ),
+            ),
+            _ => (
+                format!("splitting leaves {left} copy in use; the policy wants at least {wanted}"),
+                format!(
+                    "mklvcopy {} {} <disk>, or lower min_copies_left",
+                    lv.name,
+                    copies + 1
+                ),
+            ),
+        };
         found.push(
             Problem::new(
                 ProblemCode::TooFewCopiesLeft,
                 Severity::Warning,
                 subject(),
-                format!(
-                    "splitting leaves {left} copy in use; the policy wants at least {}",
-                    policy.min_copies_left
-                ),
+                message,
             )
-            .fix(format!(
-                "mklvcopy {} {} <disk>, or lower min_copies_left",
-                lv.name,
-                copies + 1
-            )),
+            .fix(fix),
         );
     }
     found
+}
+
+/// The fewest copies, other than the split one, that any logical partition keeps, and
+/// the first partition (1-based) with that few.
+fn copies_left(lv: &LogicalVolume, copy: CopyNumber) -> (usize, Option<usize>) {
+    let mut worst = lv.copy_count().saturating_sub(1);
+    let mut worst_lp = None;
+    for lp in 0..lv.lps as usize {
+        let present = lv
+            .copies
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i != copy.index() && c.pps.get(lp).is_some_and(Option::is_some))
+            .count();
+        if present < worst {
+            worst = present;
+            worst_lp = Some(lp + 1);
+        }
+    }
+    (worst, worst_lp)
 }
 
 /// A PV that the split copy shares with another copy, if any.

@@ -110,6 +110,11 @@ fn per_lv(
     if caps.supports(Mechanism::LvCopy) && Mechanism::LvCopy.can_split_lv(lv_type, fs_state) {
         return Ok(Mechanism::LvCopy);
     }
+    let full_resync = caps.supports(Mechanism::FullResyncSplit)
+        && Mechanism::FullResyncSplit.can_split_lv(lv_type, fs_state);
+    if full_resync && request.policy.allow_full_resync {
+        return Ok(Mechanism::FullResyncSplit);
+    }
     if let Some(fs) = fs
         && fs.vfs == Vfs::Jfs
         && !fs.mounted
@@ -126,12 +131,7 @@ fn per_lv(
         )
         .fix(format!("mount {}", fs.mount_point)));
     }
-    if caps.supports(Mechanism::FullResyncSplit)
-        && Mechanism::FullResyncSplit.can_split_lv(lv_type, fs_state)
-    {
-        if request.policy.allow_full_resync {
-            return Ok(Mechanism::FullResyncSplit);
-        }
+    if full_resync {
         return Err(Problem::new(
             ProblemCode::FullResyncNotAllowed,
             Severity::Warning,

@@ -1,0 +1,51 @@
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Record;
+
+/// Appends records to a journal, each synced to disk before `append` returns.
+#[derive(Debug)]
+pub struct JournalWriter {
+    file: File,
+    path: PathBuf,
+}
+
+impl JournalWriter {
+    /// Opens (creating if needed, mode 0600) the journal at `path` for appending, and
+    /// syncs its directory so the file's existence survives a crash.
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        let mut options = OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(path)?;
+        if let Some(dir) = path.parent() {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(Self {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Where the journal is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one record and syncs the file.
+    pub fn append(&mut self, record: &Record) -> std::io::Result<()> {
+        let json = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+        let crc = crc32fast::hash(&json);
+        let mut line = Vec::with_capacity(json.len() + 10);
+        line.extend_from_slice(format!("{crc:08x} ").as_bytes());
+        line.extend_from_slice(&json);
+        line.push(b'\n');
+        self.file.write_all(&line)?;
+        self.file.sync_data()
+    }
+}
