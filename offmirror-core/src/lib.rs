@@ -65,7 +65,7 @@ pub use copy::{CopyNumber, CopyNumberError};
 pub use error::{BackendError, HookError, RunError, display_chain};
 pub use executor::{
     Event, ExecOptions, Executor, HookReport, Observer, PhaseTiming, QuiesceWindow,
-    REPORT_SCHEMA_VERSION, Report, RunOutcome, Silent, UnitReport, run_dir,
+    REPORT_SCHEMA_VERSION, Report, RunOutcome, Silent, UnitReport, interrupted_runs, run_dir,
 };
 pub use hook::{DEFAULT_HOOK_TIMEOUT, ExposedCopy, HookContext, HookPhase, HookSpec, Hooks};
 pub use journal::JournalError;

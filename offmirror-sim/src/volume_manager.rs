@@ -19,10 +19,10 @@ impl VolumeManager for SimHost {
 
     fn inventory(&self) -> Result<Inventory, BackendError> {
         self.with_state(|s| {
-            s.begin(OpKind::Inventory, "inventory")?;
+            let lost = s.begin(OpKind::Inventory, "inventory")?;
             let inventory = s.inventory.clone();
             s.app_writes();
-            Ok(inventory)
+            answer(lost, "inventory", Ok(inventory))
         })?
     }
 

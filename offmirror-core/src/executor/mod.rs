@@ -5,6 +5,8 @@ mod event;
 mod report;
 mod state;
 
+use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -156,6 +158,8 @@ impl<'a> Executor<'a> {
             state: RunState::new(),
             journal,
             recovery: false,
+            gone: Cell::new(false),
+            prejournaled: BTreeSet::new(),
         };
         Ok(run.finish(started, started_at, &run_dir))
     }
@@ -208,6 +212,8 @@ impl<'a> Executor<'a> {
                 state,
                 journal,
                 recovery: true,
+                gone: Cell::new(false),
+                prejournaled: BTreeSet::new(),
             };
             reports.push(run.finish_recovery(started, started_at, &dir, next_index));
         }
@@ -280,6 +286,10 @@ struct Run<'r, 'a> {
     state: RunState,
     journal: JournalWriter,
     recovery: bool,
+    /// The backend said the host is gone: stop, leave the journal open for `recover`.
+    gone: Cell<bool>,
+    /// Steps whose intents were journaled ahead, in one sync, before the quiesce window.
+    prejournaled: BTreeSet<usize>,
 }
 
 impl<'r> Run<'r, '_> {
@@ -322,12 +332,25 @@ impl<'r> Run<'r, '_> {
         // not stay frozen (JFS2 would thaw it at the freeze timeout, but the application
         // waits until then).
         let extra = self.plan.steps.len();
-        for (i, mount_point) in self.state.still_frozen().into_iter().enumerate() {
+        let frozen = if self.gone.get() {
+            Vec::new()
+        } else {
+            self.state.still_frozen()
+        };
+        for (i, mount_point) in frozen.into_iter().enumerate() {
             let retry = Step::Thaw { mount_point };
             self.step(extra + i, extra + i, &retry);
         }
         let outcome = self.state.outcome(self.plan);
-        if let Err(e) = self.journal.append(&Record::End {
+        if self.gone.get() {
+            // No End record: the run stays interrupted, and `recover` completes it once the
+            // host answers again.
+            self.state.error(
+                "the host stopped answering; the run is interrupted: run `offmirror recover` \
+                 once the host is back"
+                    .to_string(),
+            );
+        } else if let Err(e) = self.journal.append(&Record::End {
             outcome,
             recovered: self.recovery,
         }) {
@@ -359,7 +382,7 @@ impl<'r> Run<'r, '_> {
 
     fn step(&mut self, index: usize, journal_index: usize, step: &Step) {
         let observer = self.exec.observer;
-        if !self.state.should_run(step) {
+        if self.gone.get() || !self.state.should_run(step) {
             observer.on_event(&Event::StepSkipped { index, step });
             return;
         }
@@ -370,20 +393,33 @@ impl<'r> Run<'r, '_> {
         self.state.before_step(step);
         observer.on_event(&Event::StepStarted { index, step });
         let t0 = Instant::now();
-        let intent = Record::Intent {
-            index: journal_index,
-            step: step.clone(),
-            recovery: self.recovery,
-        };
         // A step whose intent is not on disk must not run: a crash would leave it unknown.
-        let result = match self.journal.append(&intent) {
-            Ok(()) => self.execute(step),
-            Err(e) => Err(format!(
-                "journal {}: {e}; the step was not run",
-                self.journal.path().display()
-            )),
+        let journaled = if self.prejournaled.contains(&journal_index) {
+            Ok(())
+        } else if let Some(batch) = self.window_intents(journal_index, step) {
+            self.journal.append_batch(&batch)
+        } else {
+            self.journal.append(&Record::Intent {
+                index: journal_index,
+                step: step.clone(),
+                recovery: self.recovery,
+            })
         };
-        let journaled = self.journal.append(&Record::Outcome {
+        let (result, backend_time) = match journaled {
+            Ok(()) => {
+                let t = Instant::now();
+                let r = self.execute(step);
+                (r, t.elapsed())
+            }
+            Err(e) => (
+                Err(format!(
+                    "journal {}: {e}; the step was not run",
+                    self.journal.path().display()
+                )),
+                Duration::ZERO,
+            ),
+        };
+        let outcome = Record::Outcome {
             index: journal_index,
             result: match &result {
                 Ok(applied) => StepResult::Ok { applied: *applied },
@@ -391,14 +427,19 @@ impl<'r> Run<'r, '_> {
                     message: message.clone(),
                 },
             },
-        });
+        };
+        let journaled = if self.prejournaled.contains(&journal_index) {
+            self.journal.append_deferred(&outcome)
+        } else {
+            self.journal.append(&outcome)
+        };
         if let Err(e) = journaled {
             let message = format!("journal {}: {e}", self.journal.path().display());
             observer.on_event(&Event::Error { message: &message });
             self.state.error(message);
         }
         let elapsed = t0.elapsed();
-        self.state.after_step(step, elapsed, &result);
+        self.state.after_step(step, elapsed, backend_time, &result);
         match result {
             Ok(applied) => observer.on_event(&Event::StepFinished {
                 index,
@@ -427,7 +468,7 @@ impl<'r> Run<'r, '_> {
 
     fn execute(&mut self, step: &Step) -> Result<Applied, String> {
         let exec = self.exec;
-        let backend = |e: BackendError| display_chain(&e);
+        let backend = |e: BackendError| self.describe(&e);
         match step {
             Step::Hook { phase } => self.hook(*phase),
             Step::Freeze {
@@ -477,7 +518,7 @@ impl<'r> Run<'r, '_> {
                         unit.id,
                         unit.mechanism,
                         unit.vg,
-                        backend(e)
+                        self.describe(&e)
                     )
                 })?;
                 let to_resync = self.read_stale(unit, "after the rejoin");
@@ -494,6 +535,53 @@ impl<'r> Run<'r, '_> {
         }
     }
 
+    /// Before the first step of the quiesce (the `pre_offline` hook, or the first freeze
+    /// or split), the intents of every freeze, split and thaw, to be written in one sync:
+    /// the window then needs no sync at all. Recovery treats an intent as "may have
+    /// happened" and undoes it idempotently, so an intent ahead of its step is safe.
+    fn window_intents(&mut self, index: usize, step: &Step) -> Option<Vec<Record>> {
+        let opens_window = matches!(
+            step,
+            Step::Hook {
+                phase: HookPhase::PreOffline
+            } | Step::Freeze { .. }
+                | Step::Split { .. }
+        );
+        if self.recovery || !opens_window || !self.prejournaled.is_empty() {
+            return None;
+        }
+        let mut batch = vec![Record::Intent {
+            index,
+            step: step.clone(),
+            recovery: false,
+        }];
+        for (i, s) in self.plan.steps.iter().enumerate().skip(index + 1) {
+            if matches!(
+                s,
+                Step::Freeze { .. } | Step::Split { .. } | Step::Thaw { .. }
+            ) {
+                self.prejournaled.insert(i);
+                batch.push(Record::Intent {
+                    index: i,
+                    step: s.clone(),
+                    recovery: false,
+                });
+            }
+        }
+        if matches!(step, Step::Freeze { .. } | Step::Split { .. }) {
+            self.prejournaled.insert(index);
+        }
+        Some(batch)
+    }
+
+    /// A backend error in words; notes when the host is gone.
+    fn describe(&self, e: &BackendError) -> String {
+        if matches!(e, BackendError::Gone(_)) {
+            self.gone.set(true);
+        }
+        display_chain(e)
+    }
+
     /// Stale partitions of a unit for the report; a failed read is reported, not fatal.
     fn read_stale(&mut self, unit: &SplitUnit, when: &str) -> Option<u64> {
         match self.exec.volumes.stale_pps(unit) {
@@ -502,7 +590,7 @@ impl<'r> Run<'r, '_> {
                 let message = format!(
                     "unit {}: cannot read stale partitions {when}: {}",
                     unit.id,
-                    display_chain(&e)
+                    self.describe(&e)
                 );
                 self.exec
                     .observer
@@ -557,7 +645,7 @@ impl<'r> Run<'r, '_> {
         let exec = self.exec;
         let timeout = self.plan.request.policy.resync_timeout;
         let started = Instant::now();
-        let fail = |e: BackendError| format!("resync unit {}: {}", unit.id, display_chain(&e));
+        let fail = |e: BackendError| format!("resync unit {}: {}", unit.id, self.describe(&e));
         let applied = exec.volumes.start_resync(unit).map_err(fail)?;
         let total = self.state.to_resync(unit.id);
         loop {
@@ -589,7 +677,7 @@ impl<'r> Run<'r, '_> {
             .exec
             .volumes
             .inventory()
-            .map_err(|e| format!("verify: {}", display_chain(&e)))?;
+            .map_err(|e| format!("verify: {}", self.describe(&e)))?;
         let mut wrong = Vec::new();
         for unit in self
             .plan

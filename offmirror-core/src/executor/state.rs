@@ -198,6 +198,7 @@ impl RunState {
         &mut self,
         step: &Step,
         elapsed: Duration,
+        backend_time: Duration,
         result: &Result<Applied, String>,
     ) {
         let now = Instant::now();
@@ -210,7 +211,7 @@ impl RunState {
             Step::Freeze { .. } | Step::Split { .. } | Step::Thaw { .. }
         );
         if in_window && self.window_end.is_none() {
-            self.window_backend += elapsed;
+            self.window_backend += backend_time;
             self.window_ops += 1;
             self.last_quiesce_step_end = Some(now);
         }

@@ -37,15 +37,33 @@ impl JournalWriter {
         &self.path
     }
 
-    /// Writes one record and syncs the file.
+    /// Writes one record and syncs the file (with any deferred records before it).
     pub fn append(&mut self, record: &Record) -> std::io::Result<()> {
+        self.append_batch(std::slice::from_ref(record))
+    }
+
+    /// Writes records and syncs the file once.
+    pub fn append_batch(&mut self, records: &[Record]) -> std::io::Result<()> {
+        for record in records {
+            self.write(record)?;
+        }
+        self.file.sync_data()
+    }
+
+    /// Writes a record without syncing; the next [`Self::append`] makes it durable. For
+    /// outcomes inside the quiesce window, whose intents are already on disk: losing
+    /// them in a crash only makes recovery re-check what it re-reads anyway.
+    pub fn append_deferred(&mut self, record: &Record) -> std::io::Result<()> {
+        self.write(record)
+    }
+
+    fn write(&mut self, record: &Record) -> std::io::Result<()> {
         let json = serde_json::to_vec(record).map_err(std::io::Error::other)?;
         let crc = crc32fast::hash(&json);
         let mut line = Vec::with_capacity(json.len() + 10);
         line.extend_from_slice(format!("{crc:08x} ").as_bytes());
         line.extend_from_slice(&json);
         line.push(b'\n');
-        self.file.write_all(&line)?;
-        self.file.sync_data()
+        self.file.write_all(&line)
     }
 }
