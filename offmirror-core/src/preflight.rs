@@ -17,6 +17,9 @@ pub struct LocalFacts {
     pub work_dir_problem: Option<String>,
     /// Why a hook cannot be run, per phase.
     pub hook_problems: BTreeMap<HookPhase, String>,
+    /// Interrupted runs in the work directory (or why its journals cannot be read).
+    #[serde(default)]
+    pub interrupted_runs: Vec<String>,
 }
 
 impl LocalFacts {
@@ -27,6 +30,7 @@ impl LocalFacts {
             work_dir: Some(request.work_dir.clone()),
             work_dir_problem: None,
             hook_problems: BTreeMap::new(),
+            interrupted_runs: Vec::new(),
         }
     }
 
@@ -35,7 +39,13 @@ impl LocalFacts {
     pub fn probe(request: &BackupRequest) -> Self {
         let mut facts = Self::default();
         match probe_work_dir(&request.work_dir) {
-            Ok(dir) => facts.work_dir = Some(dir),
+            Ok(dir) => {
+                facts.interrupted_runs = match crate::interrupted_runs(&dir) {
+                    Ok(runs) => runs,
+                    Err(e) => vec![crate::display_chain(&e)],
+                };
+                facts.work_dir = Some(dir);
+            }
             Err(why) => facts.work_dir_problem = Some(why),
         }
         for phase in HookPhase::ALL {

@@ -71,6 +71,8 @@ pub enum ProblemCode {
     TooFewCopiesLeft,
     /// A copy is still split from an earlier run.
     LeftoverSplit,
+    /// The work directory holds a run that was interrupted and not recovered.
+    InterruptedRun,
     /// The work directory cannot be used.
     WorkDirUnusable,
     /// A hook program is missing or not executable.
@@ -105,6 +107,7 @@ impl ProblemCode {
             ProblemCode::FullResyncCost => "full_resync_cost",
             ProblemCode::TooFewCopiesLeft => "too_few_copies_left",
             ProblemCode::LeftoverSplit => "leftover_split",
+            ProblemCode::InterruptedRun => "interrupted_run",
             ProblemCode::WorkDirUnusable => "work_dir_unusable",
             ProblemCode::HookNotExecutable => "hook_not_executable",
             ProblemCode::NoBackupHook => "no_backup_hook",

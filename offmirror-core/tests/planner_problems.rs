@@ -899,6 +899,25 @@ fn work_dir_unusable() -> TestResult {
 }
 
 #[test]
+fn interrupted_run() -> TestResult {
+    let inv = healthy()?.done();
+    let req = request(vec![vg("datavg")?]).build();
+    let mut facts = LocalFacts::assume_usable(&req);
+    facts.interrupted_runs = vec!["om-20261125T000000Z-42".into()];
+    let p = plan(&inv, &req, &all_caps(), &facts);
+    let pr = only(&p, ProblemCode::InterruptedRun)?;
+    assert_eq!(pr.severity, Severity::Error);
+    assert_eq!(pr.subject, Subject::WorkDir(WORK.into()));
+    assert!(pr.message.contains("om-20261125T000000Z-42"), "{pr}");
+    assert!(fix_of(&pr).contains("offmirror recover"), "{pr}");
+    assert!(!p.is_runnable());
+    let mut forced = req.clone();
+    forced.policy.force_continue_on_warnings = true;
+    assert!(!plan(&inv, &forced, &all_caps(), &facts).is_runnable());
+    Ok(())
+}
+
+#[test]
 fn work_dir_unusable_for_split_mounts() -> TestResult {
     // A JFS split copy is mounted below the work directory; a work directory that is not
     // a valid mount point prefix makes that impossible.

@@ -30,6 +30,12 @@ pub enum Command {
     ///
     /// Example: offmirror run --sim-state host.json --vg datavg --work-dir /tmp/om --backup /usr/local/bin/backup.sh
     Run(RunArgs),
+    /// Complete interrupted runs: thaw, unexpose and rejoin every split copy, resync,
+    /// verify, and run the resume hook if the application was quiesced and not resumed.
+    /// Safe to run again.
+    ///
+    /// Example: offmirror recover --sim-state host.json --work-dir /tmp/om
+    Recover(RecoverArgs),
     /// Show volume groups, logical volumes, copies, stale partitions and splits, and the
     /// runs recorded in a work directory.
     ///
@@ -135,6 +141,20 @@ pub struct StatusArgs {
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
     /// Output JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The simulator state file.
+    #[arg(long, value_name = "FILE")]
+    pub sim_state: PathBuf,
+    /// The work directory of the interrupted run.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: PathBuf,
+    /// Output the recovery reports as JSON.
     #[arg(long)]
     pub json: bool,
 }

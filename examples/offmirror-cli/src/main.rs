@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         args::Command::Demo(a) => demo::run(&a),
         args::Command::Preview(a) => sim_cmd::preview(&a),
         args::Command::Run(a) => sim_cmd::run(&a),
+        args::Command::Recover(a) => sim_cmd::recover(&a),
         args::Command::Status(a) => status::run(&a),
         args::Command::Sim(args::SimCommand::Init(a)) => sim_cmd::init(&a),
     };

@@ -9,7 +9,7 @@ use offmirror_core::{
 };
 use offmirror_sim::SimHost;
 
-use crate::args::{RunArgs, SimInitArgs};
+use crate::args::{RecoverArgs, RunArgs, SimInitArgs};
 use crate::exit::Code;
 use crate::progress::Lines;
 
@@ -102,4 +102,31 @@ pub fn run(args: &RunArgs) -> Result<Code> {
         print!("{}", report.to_text());
     }
     Ok(Code::of_report(&report))
+}
+
+pub fn recover(args: &RecoverArgs) -> Result<Code> {
+    let host = SimHost::load(&args.sim_state)?.with_files(true);
+    let runner = ProcessHookRunner::default();
+    let reports = Executor::new(&host, &host, &runner)
+        .options(ExecOptions {
+            run_id: None,
+            resync_poll: Duration::from_millis(1),
+        })
+        .recover(&args.work_dir)?;
+    host.save(&args.sim_state)
+        .context("saving the simulated host after the recovery")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else if reports.is_empty() {
+        println!("nothing to recover in {}", args.work_dir.display());
+    } else {
+        for r in &reports {
+            print!("{}", r.to_text());
+        }
+    }
+    Ok(if reports.iter().all(|r| r.succeeded()) {
+        Code::Ok
+    } else {
+        Code::Error
+    })
 }

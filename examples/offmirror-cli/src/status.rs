@@ -91,6 +91,7 @@ fn runs(work_dir: &Path) -> Vec<RunSummary> {
     let Ok(entries) = std::fs::read_dir(work_dir.join("runs")) else {
         return Vec::new();
     };
+    let interrupted = offmirror_core::interrupted_runs(work_dir).unwrap_or_default();
     let mut out: Vec<RunSummary> = entries
         .flatten()
         .map(|e| {
@@ -98,6 +99,14 @@ fn runs(work_dir: &Path) -> Vec<RunSummary> {
             let report: Option<Report> = std::fs::read(e.path().join("report.json"))
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok());
+            if interrupted.contains(&id) {
+                return RunSummary {
+                    started_at: report.map(|r| r.started_at).unwrap_or_default(),
+                    run_id: id,
+                    outcome: "interrupted: run `offmirror recover`".into(),
+                    errors: 0,
+                };
+            }
             match report {
                 Some(r) => RunSummary {
                     run_id: id,
@@ -108,7 +117,7 @@ fn runs(work_dir: &Path) -> Vec<RunSummary> {
                 None => RunSummary {
                     run_id: id,
                     started_at: String::new(),
-                    outcome: "unfinished (no report)".into(),
+                    outcome: "no report".into(),
                     errors: 0,
                 },
             }

@@ -204,3 +204,95 @@ fn a_missing_state_file_is_a_clear_error() -> TestResult {
         .stderr(predicate::str::contains("/nonexistent/host.json"));
     Ok(())
 }
+
+#[test]
+fn recover_with_nothing_interrupted_says_so() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing to recover"));
+    Ok(())
+}
+
+fn edit_state(path: &std::path::Path, f: impl FnOnce(&mut serde_json::Value)) -> TestResult {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
+    f(&mut v);
+    std::fs::write(path, serde_json::to_vec(&v)?)?;
+    Ok(())
+}
+
+#[test]
+fn an_interrupted_run_is_refused_listed_and_recovered() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let work = tmp.path().join("w");
+    // The host dies after a few operations: inside the split phase.
+    edit_state(&state, |v| {
+        v["faults"]["crash_after_ops"] = serde_json::json!(4)
+    })?;
+    let run = |force: bool| {
+        let mut cmd = cargo_bin_cmd!("offmirror");
+        cmd.args([
+            "run",
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd
+    };
+    run(false)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("offmirror recover"));
+    // The host comes back.
+    edit_state(&state, |v| {
+        v["crashed"] = serde_json::json!(false);
+        v["faults"] = serde_json::json!({});
+    })?;
+    run(false)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("[interrupted_run]"))
+        .stdout(predicate::str::contains("fix: offmirror recover"));
+    cargo_bin_cmd!("offmirror")
+        .args(["status", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "interrupted: run `offmirror recover`",
+        ));
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rejoined=true"));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&state)?)?;
+    assert_eq!(v["splits"], serde_json::json!({}), "a copy is still split");
+    assert_eq!(
+        v["frozen"],
+        serde_json::json!([]),
+        "a file system is still frozen"
+    );
+    run(false).assert().code(0);
+    Ok(())
+}

@@ -106,6 +106,17 @@ fn check_request(request: &BackupRequest, facts: &LocalFacts, problems: &mut Vec
             .fix("give a writable directory on a local file system outside the split VGs"),
         );
     }
+    for run in &facts.interrupted_runs {
+        problems.push(
+            Problem::new(
+                ProblemCode::InterruptedRun,
+                Severity::Error,
+                Subject::WorkDir(request.work_dir.clone()),
+                format!("run {run} was interrupted and its copies may still be split"),
+            )
+            .fix("offmirror recover (or Executor::recover) with this work directory"),
+        );
+    }
     let mut hook_problems: BTreeMap<HookPhase, &String> = BTreeMap::new();
     for (phase, why) in &facts.hook_problems {
         hook_problems.insert(*phase, why);

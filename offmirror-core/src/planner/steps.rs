@@ -9,6 +9,9 @@ pub(crate) fn order(
     units: &[SplitUnit],
 ) -> Vec<Step> {
     let mut steps = Vec::new();
+    if units.is_empty() {
+        return steps;
+    }
     let hook = |phase: HookPhase, steps: &mut Vec<Step>| {
         if request.hooks.get(phase).is_some() {
             steps.push(Step::Hook { phase });
