@@ -77,7 +77,7 @@ pub use model::{
 };
 pub use name::{LvName, MAX_LVM_NAME_LEN, MountPoint, NameError, NameKind, PvName, VgName};
 pub use plan::{Phase, Plan, SplitName, SplitUnit, Step, UnitFs, UnitLv};
-pub use planner::plan;
+pub use planner::{plan, split_copy_name};
 pub use preflight::{LocalFacts, create_private_dir};
 pub use preview::{Blocked, Preview};
 pub use problem::{Problem, ProblemCode, Severity, Subject};

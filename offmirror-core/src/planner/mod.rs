@@ -5,6 +5,8 @@
 mod eligibility;
 mod mechanism_choice;
 mod naming;
+
+pub use naming::split_copy_name;
 mod steps;
 
 use std::collections::BTreeMap;

@@ -131,8 +131,16 @@ pub(crate) fn name_units(
     units
 }
 
-/// `base` + `_om` + `tail`, shortened to fit a name.
-fn candidate(base: &str, n: u32) -> String {
+/// The `n`-th name offmirror gives a split copy of the VG or LV `base`: `base` shortened
+/// to fit 15 characters, plus `_om` (`n` = 0) or `_om<n>` when two targets shorten to
+/// the same text. Backends use it to recognise a split left in place.
+///
+/// ```
+/// use offmirror_core::split_copy_name;
+/// assert_eq!(split_copy_name("datavg", 0), "datavg_om");
+/// assert_eq!(split_copy_name("averyverylongvg", 1), "averyverylo_om1");
+/// ```
+pub fn split_copy_name(base: &str, n: u32) -> String {
     let tail = if n == 0 {
         SUFFIX.to_string()
     } else {
@@ -143,13 +151,13 @@ fn candidate(base: &str, n: u32) -> String {
 }
 
 fn first_candidate(base: &str) -> String {
-    candidate(base, 0)
+    split_copy_name(base, 0)
 }
 
 /// The first free candidate name for `base`, reserved once chosen. Names are numbered
 /// when two targets shorten to the same text.
 fn unique(base: &str, taken: &mut HashSet<String>) -> Option<String> {
     (0..1000u32)
-        .map(|n| candidate(base, n))
+        .map(|n| split_copy_name(base, n))
         .find(|c| taken.insert(c.clone()))
 }
