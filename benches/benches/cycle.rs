@@ -34,6 +34,7 @@ fn cycles(c: &mut Criterion) {
             let executor = Executor::new(&host, &host, &hooks).options(ExecOptions {
                 run_id: Some("bench".into()),
                 resync_poll: Duration::ZERO,
+                sync_journal: false,
             });
             black_box(executor.run(&plan).ok());
         })

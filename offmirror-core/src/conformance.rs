@@ -325,6 +325,7 @@ pub fn full_cycle_ends_in_sync(subject: &Subject<'_>) -> CheckResult {
     let executor = Executor::new(subject.volumes, subject.fs, subject.hooks).options(ExecOptions {
         run_id: Some("conformance".into()),
         resync_poll: Duration::from_millis(5),
+        ..ExecOptions::default()
     });
     let preview = executor
         .preview(&request)

@@ -28,6 +28,7 @@ fn options() -> ExecOptions {
     ExecOptions {
         run_id: Some("crashed".into()),
         resync_poll: Duration::ZERO,
+        sync_journal: false,
     }
 }
 
@@ -180,6 +181,7 @@ fn a_second_run_is_refused_until_the_interrupted_one_is_recovered() -> TestResul
         .options(ExecOptions {
             run_id: Some("next".into()),
             resync_poll: Duration::ZERO,
+            sync_journal: false,
         })
         .run(&plan)
         .err()

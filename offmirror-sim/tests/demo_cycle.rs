@@ -50,6 +50,7 @@ fn demo_host_backs_up_and_ends_in_sync() -> Result<(), Box<dyn std::error::Error
     let executor = Executor::new(&host, &host, &hooks).options(ExecOptions {
         run_id: Some("test-run".into()),
         resync_poll: Duration::ZERO,
+        ..ExecOptions::default()
     });
     let report = executor.run(&plan)?;
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -120,6 +120,7 @@ fn run_with(plan: &Plan, faults: Faults) -> Result<Outcome, String> {
         .options(ExecOptions {
             run_id: Some(run_id),
             resync_poll: Duration::ZERO,
+            ..ExecOptions::default()
         });
     let t0 = Instant::now();
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| executor.run(plan)));

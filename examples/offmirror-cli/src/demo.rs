@@ -56,6 +56,7 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
     let executor = executor.observer(&observer).options(ExecOptions {
         run_id: None,
         resync_poll: Duration::from_millis(1),
+        ..ExecOptions::default()
     });
     let report = executor.run(&plan)?;
     let archive: PathBuf = work_dir

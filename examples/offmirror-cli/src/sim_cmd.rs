@@ -92,6 +92,7 @@ pub fn run(args: &RunArgs) -> Result<Code> {
         .options(ExecOptions {
             run_id: None,
             resync_poll: Duration::from_millis(1),
+            ..ExecOptions::default()
         })
         .run(&plan)?;
     host.save(&args.sim_state)
@@ -111,6 +112,7 @@ pub fn recover(args: &RecoverArgs) -> Result<Code> {
         .options(ExecOptions {
             run_id: None,
             resync_poll: Duration::from_millis(1),
+            ..ExecOptions::default()
         })
         .recover(&args.work_dir)?;
     host.save(&args.sim_state)

@@ -32,6 +32,10 @@ pub struct ExecOptions {
     pub run_id: Option<String>,
     /// Pause between two resync progress polls.
     pub resync_poll: Duration,
+    /// Sync the journal to disk after each record (the default). Turn it off only for
+    /// simulations that crash the simulated host, not this process: records are still
+    /// written in order, but a power loss could lose the last ones.
+    pub sync_journal: bool,
 }
 
 impl Default for ExecOptions {
@@ -39,6 +43,7 @@ impl Default for ExecOptions {
         Self {
             run_id: None,
             resync_poll: Duration::from_secs(2),
+            sync_journal: true,
         }
     }
 }
@@ -137,7 +142,7 @@ impl<'a> Executor<'a> {
             });
         }
         let run_dir = run_dir(work_dir, &run_id);
-        let mut journal = open_journal(&run_dir)?;
+        let mut journal = open_journal(&run_dir, self.options.sync_journal)?;
         journal
             .append(&Record::Begin {
                 schema: JOURNAL_SCHEMA_VERSION,
@@ -203,7 +208,7 @@ impl<'a> Executor<'a> {
                 .max()
                 .unwrap_or(0)
                 .max(plan.steps.len());
-            let journal = open_journal(&dir)?;
+            let journal = open_journal(&dir, self.options.sync_journal)?;
             let run = Run {
                 exec: self,
                 plan: &plan,
@@ -260,13 +265,15 @@ pub fn interrupted_runs(work_dir: &Path) -> Result<Vec<String>, RunError> {
     Ok(out)
 }
 
-fn open_journal(run_dir: &Path) -> Result<JournalWriter, RunError> {
+fn open_journal(run_dir: &Path, sync: bool) -> Result<JournalWriter, RunError> {
     crate::create_private_dir(run_dir).map_err(|source| RunError::RunDir {
         path: run_dir.to_path_buf(),
         source,
     })?;
     let path = run_dir.join(JOURNAL_FILE);
-    JournalWriter::open(&path).map_err(|source| RunError::Journal { path, source })
+    JournalWriter::open(&path)
+        .map(|w| w.syncing(sync))
+        .map_err(|source| RunError::Journal { path, source })
 }
 
 fn new_run_id(at: SystemTime) -> String {

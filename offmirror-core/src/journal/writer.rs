@@ -9,6 +9,7 @@ use super::Record;
 pub struct JournalWriter {
     file: File,
     path: PathBuf,
+    sync: bool,
 }
 
 impl JournalWriter {
@@ -29,7 +30,15 @@ impl JournalWriter {
         Ok(Self {
             file,
             path: path.to_path_buf(),
+            sync: true,
         })
+    }
+
+    /// Whether appends sync the file (default `true`); see
+    /// [`crate::ExecOptions::sync_journal`].
+    pub fn syncing(mut self, sync: bool) -> Self {
+        self.sync = sync;
+        self
     }
 
     /// Where the journal is.
@@ -47,7 +56,11 @@ impl JournalWriter {
         for record in records {
             self.write(record)?;
         }
-        self.file.sync_data()
+        if self.sync {
+            self.file.sync_data()
+        } else {
+            Ok(())
+        }
     }
 
     /// Writes a record without syncing; the next [`Self::append`] makes it durable. For
