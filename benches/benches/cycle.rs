@@ -35,6 +35,7 @@ fn cycles(c: &mut Criterion) {
                 run_id: Some("bench".into()),
                 resync_poll: Duration::ZERO,
                 sync_journal: false,
+                ..ExecOptions::default()
             });
             black_box(executor.run(&plan).ok());
         })

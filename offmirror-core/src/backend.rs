@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     BackendError, Capabilities, ExposedCopy, HookContext, HookError, HookSpec, Inventory,
-    MountPoint, SplitUnit,
+    MountPoint, SplitUnit, Step,
 };
 
 /// What an idempotent operation did.
@@ -48,6 +48,22 @@ pub trait VolumeManager {
     /// Partitions of the unit's LVs that a rejoin would resynchronise (while split) or that
     /// are still stale (after the rejoin).
     fn stale_pps(&self, unit: &SplitUnit) -> Result<u64, BackendError>;
+
+    /// The commands an administrator would run by hand instead of this backend for a
+    /// step of a unit (`Rejoin`, `Resync`, `Verify`), in order — what
+    /// `recover --manual` prints. The default describes the step in words; backends over
+    /// real commands list those commands.
+    fn manual_commands(&self, step: &Step, unit: &SplitUnit) -> Vec<String> {
+        let lvs: Vec<&str> = unit.lvs.iter().map(|l| l.lv.as_str()).collect();
+        vec![format!(
+            "{step}: {} of copy {} in {} ({}) on backend {}",
+            unit.mechanism,
+            unit.copy,
+            unit.vg,
+            lvs.join(" "),
+            self.capabilities().backend
+        )]
+    }
 }
 
 /// File-system control: freeze and thaw, and access to split copies.
@@ -65,6 +81,24 @@ pub trait FsController {
 
     /// Undoes [`FsController::expose`].
     fn unexpose(&self, unit: &SplitUnit, mount_root: &Path) -> Result<Applied, BackendError>;
+
+    /// The commands an administrator would run by hand for a `Thaw` or `Unexpose` step
+    /// (see [`VolumeManager::manual_commands`]). The default describes the step.
+    fn manual_fs_commands(
+        &self,
+        step: &Step,
+        unit: Option<&SplitUnit>,
+        mount_root: &Path,
+    ) -> Vec<String> {
+        match unit {
+            Some(u) => vec![format!(
+                "{step}: the split copies of unit {} below {}",
+                u.id,
+                mount_root.display()
+            )],
+            None => vec![step.to_string()],
+        }
+    }
 }
 
 /// How a hook ended.
@@ -137,5 +171,8 @@ impl<T: VolumeManager + ?Sized> VolumeManager for &T {
     }
     fn stale_pps(&self, unit: &SplitUnit) -> Result<u64, BackendError> {
         (**self).stale_pps(unit)
+    }
+    fn manual_commands(&self, step: &Step, unit: &SplitUnit) -> Vec<String> {
+        (**self).manual_commands(step, unit)
     }
 }

@@ -64,8 +64,9 @@ pub use backend::{Applied, FsController, HookOutcome, HookRunner, HookStatus, Vo
 pub use copy::{CopyNumber, CopyNumberError};
 pub use error::{BackendError, HookError, RunError, display_chain};
 pub use executor::{
-    Event, ExecOptions, Executor, HookReport, Observer, PhaseTiming, QuiesceWindow,
-    REPORT_SCHEMA_VERSION, Report, RunOutcome, Silent, UnitReport, interrupted_runs, run_dir,
+    Event, ExecOptions, Executor, HookReport, ManualRecovery, ManualStep, Observer, PhaseTiming,
+    QuiesceWindow, REPORT_SCHEMA_VERSION, Report, RunOutcome, Silent, UnitReport, interrupted_runs,
+    run_dir,
 };
 pub use hook::{DEFAULT_HOOK_TIMEOUT, ExposedCopy, HookContext, HookPhase, HookSpec, Hooks};
 pub use journal::JournalError;

@@ -1,5 +1,5 @@
-//! One run per work directory at a time, enforced with an advisory file lock that the
-//! kernel releases when the holder dies — no stale lock to clean up.
+//! One run per work directory, and per volume group, at a time: advisory file locks that
+//! the kernel releases when the holder dies — no stale lock to clean up.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -13,10 +13,10 @@ pub const LOCK_FILE: &str = "lock";
 #[non_exhaustive]
 pub enum LockError {
     /// Another run holds it.
-    #[error("the work directory {work_dir} is in use by {holder}; wait for that run to end")]
+    #[error("{what} is in use by {holder}; wait for that run to end")]
     Held {
-        /// The work directory.
-        work_dir: PathBuf,
+        /// What is locked (`the work directory /var/om`, `volume group datavg`).
+        what: String,
         /// Who holds it: run id, start time and process id, as the holder wrote them.
         holder: String,
     },
@@ -31,7 +31,8 @@ pub enum LockError {
     },
 }
 
-/// A held work-directory lock; released when dropped (or when the process dies).
+/// A held lock of a work directory or a volume group; released when dropped (or when
+/// the process dies).
 #[derive(Debug)]
 pub struct WorkDirLock {
     _file: File,
@@ -41,7 +42,28 @@ impl WorkDirLock {
     /// Takes the lock of `work_dir` for the run `holder` (written into the lock file so a
     /// refused run can say who holds it).
     pub fn acquire(work_dir: &Path, holder: &str) -> Result<Self, LockError> {
-        let path = work_dir.join(LOCK_FILE);
+        let what = format!("the work directory {}", work_dir.display());
+        Self::acquire_file(&work_dir.join(LOCK_FILE), what, holder)
+    }
+
+    /// Takes the lock of a volume group, as a file `VG.lock` in `lock_dir` (created if
+    /// missing): runs from different work directories then still cannot split the same
+    /// VG at once.
+    pub fn acquire_vg(
+        lock_dir: &Path,
+        vg: &crate::VgName,
+        holder: &str,
+    ) -> Result<Self, LockError> {
+        crate::create_private_dir(lock_dir).map_err(|source| LockError::Io {
+            path: lock_dir.to_path_buf(),
+            source,
+        })?;
+        let path = lock_dir.join(format!("{vg}.lock"));
+        Self::acquire_file(&path, format!("volume group {vg}"), holder)
+    }
+
+    fn acquire_file(path: &Path, what: String, holder: &str) -> Result<Self, LockError> {
+        let path = path.to_path_buf();
         let io = |source| LockError::Io {
             path: path.clone(),
             source,
@@ -61,7 +83,7 @@ impl WorkDirLock {
                 let _ = file.read_to_string(&mut text);
                 let holder = text.trim();
                 return Err(LockError::Held {
-                    work_dir: work_dir.to_path_buf(),
+                    what,
                     holder: if holder.is_empty() {
                         "another run".to_string()
                     } else {
@@ -99,6 +121,24 @@ mod tests {
         );
         drop(first);
         WorkDirLock::acquire(dir.path(), "run om-3")?;
+        Ok(())
+    }
+
+    #[test]
+    fn volume_groups_are_locked_across_work_dirs() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let vg = crate::VgName::new("datavg")?;
+        let _held = WorkDirLock::acquire_vg(dir.path(), &vg, "run om-1")?;
+        let err = WorkDirLock::acquire_vg(dir.path(), &vg, "run om-2")
+            .err()
+            .ok_or("taken twice")?;
+        assert!(
+            err.to_string()
+                .starts_with("volume group datavg is in use by run om-1"),
+            "{err}"
+        );
+        let other = crate::VgName::new("appvg")?;
+        WorkDirLock::acquire_vg(dir.path(), &other, "run om-2")?;
         Ok(())
     }
 }

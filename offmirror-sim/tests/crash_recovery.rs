@@ -29,6 +29,7 @@ fn options() -> ExecOptions {
         run_id: Some("crashed".into()),
         resync_poll: Duration::ZERO,
         sync_journal: false,
+        ..ExecOptions::default()
     }
 }
 
@@ -182,6 +183,7 @@ fn a_second_run_is_refused_until_the_interrupted_one_is_recovered() -> TestResul
             run_id: Some("next".into()),
             resync_poll: Duration::ZERO,
             sync_journal: false,
+            ..ExecOptions::default()
         })
         .run(&plan)
         .err()
@@ -236,5 +238,81 @@ fn a_corrupt_journal_is_never_acted_on() -> TestResult {
         .ok_or("a corrupt journal was acted on")?;
     assert!(err.to_string().contains("corrupt"), "{err}");
     assert_eq!(host.state()?.splits.len(), splits_before);
+    Ok(())
+}
+
+#[test]
+fn a_locked_volume_group_refuses_a_run_from_another_work_dir() -> TestResult {
+    let locks = tempfile::tempdir()?;
+    let work = tempfile::tempdir()?;
+    let host = SimHost::demo();
+    let plan = plan_for(&host, work.path())?;
+    let _held = WorkDirLock::acquire_vg(locks.path(), &VgName::new("appvg")?, "run om-elsewhere")?;
+    let hooks = SimHookRunner::new(host.clone());
+    let err = Executor::new(&host, &host, &hooks)
+        .options(ExecOptions {
+            vg_lock_dir: Some(locks.path().to_path_buf()),
+            ..options()
+        })
+        .run(&plan)
+        .err()
+        .ok_or("a run split a locked VG")?;
+    assert!(
+        err.to_string()
+            .contains("volume group appvg is in use by run om-elsewhere"),
+        "{err}"
+    );
+    assert!(host.state()?.splits.is_empty());
+    Ok(())
+}
+
+#[test]
+fn of_two_concurrent_runs_exactly_one_proceeds() -> TestResult {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir()?;
+    let hook = work.path().join("slow.sh");
+    std::fs::write(&hook, "#!/bin/sh\nsleep 1\n")?;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o700))?;
+    let host = SimHost::demo();
+    let mut plan = plan_for(&host, work.path())?;
+    plan.request.hooks.pre_offline = Some(HookSpec::new(&hook));
+    let barrier = std::sync::Barrier::new(2);
+    let results: Vec<Result<Report, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ["first", "second"]
+            .into_iter()
+            .map(|id| {
+                let (host, plan, barrier) = (host.clone(), &plan, &barrier);
+                scope.spawn(move || {
+                    let hooks = ProcessHookRunner::default();
+                    barrier.wait();
+                    Executor::new(&host, &host, &hooks)
+                        .options(ExecOptions {
+                            run_id: Some(id.into()),
+                            ..options()
+                        })
+                        .run(plan)
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| "thread panicked".to_string())
+                    .and_then(|r| r)
+            })
+            .collect()
+    });
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let locked = results
+        .iter()
+        .filter(|r| r.as_ref().is_err_and(|e| e.contains("is in use by run")))
+        .count();
+    assert_eq!((ok, locked), (1, 1), "{results:?}");
+    assert_eq!(
+        host.state()?.safe_state_violations(),
+        SimHost::demo().state()?.safe_state_violations()
+    );
     Ok(())
 }

@@ -475,6 +475,7 @@ fn check_case(case: &Case, work: &Path) -> Result<(), TestCaseError> {
             run_id: Some(run_id),
             resync_poll: Duration::ZERO,
             sync_journal: false,
+            ..ExecOptions::default()
         })
         .run(&plan)
         .map_err(fail)?;
@@ -579,6 +580,7 @@ fn check_crash_case(
         run_id: Some("crash".into()),
         resync_poll: Duration::ZERO,
         sync_journal: false,
+        ..ExecOptions::default()
     };
     let reboot = |host: &SimHost| {
         host.with_state(|s| {
@@ -758,6 +760,7 @@ fn run_once(
             run_id: Some(run_id.into()),
             resync_poll: Duration::ZERO,
             sync_journal: false,
+            ..ExecOptions::default()
         })
         .run(&preview.clone().into_plan()?)?;
     Ok((preview, Some(report)))

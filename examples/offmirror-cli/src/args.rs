@@ -154,6 +154,9 @@ pub struct RecoverArgs {
     /// The work directory of the interrupted run.
     #[arg(long, value_name = "DIR")]
     pub work_dir: PathBuf,
+    /// Change nothing: print, in order, the commands an administrator would run instead.
+    #[arg(long)]
+    pub manual: bool,
     /// Output the recovery reports as JSON.
     #[arg(long)]
     pub json: bool,

@@ -108,6 +108,27 @@ pub fn run(args: &RunArgs) -> Result<Code> {
 pub fn recover(args: &RecoverArgs) -> Result<Code> {
     let host = SimHost::load(&args.sim_state)?.with_files(true);
     let runner = ProcessHookRunner::default();
+    if args.manual {
+        let manual = Executor::new(&host, &host, &runner).manual_recovery(&args.work_dir)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&manual)?);
+        } else if manual.is_empty() {
+            println!("nothing to recover in {}", args.work_dir.display());
+        }
+        for run in manual.iter().filter(|_| !args.json) {
+            println!(
+                "# run {}: do these in order, checking each succeeds",
+                run.run_id
+            );
+            for (i, step) in run.steps.iter().enumerate() {
+                println!("# {}. {}", i + 1, step.step);
+                for command in &step.commands {
+                    println!("{command}");
+                }
+            }
+        }
+        return Ok(Code::Ok);
+    }
     let reports = Executor::new(&host, &host, &runner)
         .options(ExecOptions {
             run_id: None,

@@ -278,6 +278,18 @@ fn an_interrupted_run_is_refused_listed_and_recovered() -> TestResult {
         .stdout(predicate::str::contains(
             "interrupted: run `offmirror recover`",
         ));
+    let before = std::fs::read(&state)?;
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--manual", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("# run "))
+        .stdout(predicate::str::contains("rejoin unit 0"))
+        .stdout(predicate::str::contains("thaw /oradata"));
+    assert_eq!(std::fs::read(&state)?, before, "--manual changed the host");
     cargo_bin_cmd!("offmirror")
         .args(["recover", "--sim-state"])
         .arg(&state)

@@ -36,6 +36,11 @@ pub struct ExecOptions {
     /// simulations that crash the simulated host, not this process: records are still
     /// written in order, but a power loss could lose the last ones.
     pub sync_journal: bool,
+    /// Where volume-group locks live, so that runs from different work directories cannot
+    /// split the same VG at once (`None`: only the work directory is locked). Set it for
+    /// real hosts — e.g. `/var/locks/offmirror` — not for simulated ones, whose VG names
+    /// are not the host's.
+    pub vg_lock_dir: Option<PathBuf>,
 }
 
 impl Default for ExecOptions {
@@ -44,6 +49,7 @@ impl Default for ExecOptions {
             run_id: None,
             resync_poll: Duration::from_secs(2),
             sync_journal: true,
+            vg_lock_dir: None,
         }
     }
 }
@@ -134,6 +140,7 @@ impl<'a> Executor<'a> {
             .unwrap_or_else(|| new_run_id(started_at));
         let work_dir = &plan.request.work_dir;
         let _lock = self.lock(work_dir, &run_id, started_at)?;
+        let _vg_locks = self.lock_vgs(plan, &run_id)?;
         let interrupted = interrupted_runs(work_dir)?;
         if !interrupted.is_empty() {
             return Err(RunError::NeedsRecovery {
@@ -195,6 +202,7 @@ impl<'a> Executor<'a> {
                     ),
                 });
             };
+            let _vg_locks = self.lock_vgs(&plan, &holder)?;
             let state = RunState::recovering(&plan, &contents.records);
             let next_index = contents
                 .records
@@ -225,6 +233,75 @@ impl<'a> Executor<'a> {
         Ok(reports)
     }
 
+    /// What `recover` would do, as commands for an administrator to run by hand instead,
+    /// in order, for every interrupted run of the work directory. Changes nothing.
+    pub fn manual_recovery(&self, work_dir: &Path) -> Result<Vec<ManualRecovery>, RunError> {
+        let mut out = Vec::new();
+        for run_id in interrupted_runs(work_dir)? {
+            let path = run_dir(work_dir, &run_id).join(JOURNAL_FILE);
+            let contents = read_journal(&path)?;
+            let Some(plan) = contents.records.iter().find_map(|r| match r {
+                Record::Begin { plan, .. } => Some(plan.as_ref().clone()),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let state = RunState::recovering(&plan, &contents.records);
+            let mount_root = work_dir.join("mnt").join(&run_id);
+            let mut steps = Vec::new();
+            for step in &plan.steps {
+                if !state.due_in_recovery(step) {
+                    continue;
+                }
+                let commands = match step {
+                    Step::Hook { phase } => plan
+                        .request
+                        .hooks
+                        .get(*phase)
+                        .map(|h| {
+                            let mut argv = vec![h.program.display().to_string()];
+                            argv.extend(h.args.iter().cloned());
+                            vec![argv.join(" ")]
+                        })
+                        .unwrap_or_default(),
+                    Step::Thaw { .. } => self.fs.manual_fs_commands(step, None, &mount_root),
+                    Step::Unexpose { unit } => {
+                        self.fs
+                            .manual_fs_commands(step, plan.unit(*unit), &mount_root)
+                    }
+                    Step::Rejoin { unit } | Step::Resync { unit } => plan
+                        .unit(*unit)
+                        .map(|u| self.volumes.manual_commands(step, u))
+                        .unwrap_or_default(),
+                    Step::Verify => plan
+                        .units
+                        .iter()
+                        .flat_map(|u| self.volumes.manual_commands(step, u))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                steps.push(ManualStep {
+                    step: step.clone(),
+                    commands,
+                });
+            }
+            out.push(ManualRecovery { run_id, steps });
+        }
+        Ok(out)
+    }
+
+    fn lock_vgs(&self, plan: &Plan, holder: &str) -> Result<Vec<WorkDirLock>, RunError> {
+        let Some(dir) = &self.options.vg_lock_dir else {
+            return Ok(Vec::new());
+        };
+        let mut vgs = plan.vgs();
+        vgs.sort();
+        let holder = format!("run {holder} (pid {})", std::process::id());
+        vgs.iter()
+            .map(|vg| WorkDirLock::acquire_vg(dir, vg, &holder).map_err(RunError::from))
+            .collect()
+    }
+
     fn lock(&self, work_dir: &Path, run_id: &str, at: SystemTime) -> Result<WorkDirLock, RunError> {
         crate::create_private_dir(work_dir).map_err(|source| RunError::RunDir {
             path: work_dir.to_path_buf(),
@@ -237,6 +314,24 @@ impl<'a> Executor<'a> {
         );
         Ok(WorkDirLock::acquire(work_dir, &holder)?)
     }
+}
+
+/// The manual recovery of one interrupted run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManualRecovery {
+    /// The interrupted run.
+    pub run_id: String,
+    /// What to do, in order.
+    pub steps: Vec<ManualStep>,
+}
+
+/// One step of a manual recovery and the commands that perform it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManualStep {
+    /// The step.
+    pub step: Step,
+    /// The commands, in order.
+    pub commands: Vec<String>,
 }
 
 /// The directory of a run inside the work directory.

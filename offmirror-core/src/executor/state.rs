@@ -122,6 +122,17 @@ impl RunState {
         state
     }
 
+    /// Whether a recovery owes this step, judged before anything runs (for the manual
+    /// recovery): every thaw, unexpose, rejoin and resync of the plan, the verify, and
+    /// the hooks the journal shows owed.
+    pub(super) fn due_in_recovery(&self, step: &Step) -> bool {
+        match step {
+            Step::Resync { unit } => self.split.contains(unit),
+            Step::Verify => !self.split.is_empty(),
+            _ => self.should_run(step),
+        }
+    }
+
     /// Whether a step runs. After a failure only the steps that bring the host back to
     /// its safe state run: thaw what is frozen, resume, unexpose, rejoin, resync, verify,
     /// and the final hook.
