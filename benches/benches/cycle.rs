@@ -25,9 +25,17 @@ fn cycles(c: &mut Criterion) {
     });
     group.bench_function("full_cycle", |b| {
         b.iter(|| {
+            // A fresh work directory each time: lock, journal and run directory included.
+            let Ok(work) = tempfile::tempdir() else {
+                return;
+            };
+            let Ok(request) = vg_request(work.path(), "datavg") else {
+                return;
+            };
             let host = SimHost::from_inventory(inventory.clone());
             let hooks = SimHookRunner::new(host.clone());
             let caps = host.capabilities();
+            let facts = LocalFacts::assume_usable(&request);
             let Ok(plan) = plan(&inventory, &request, &caps, &facts).into_plan() else {
                 return;
             };

@@ -17,7 +17,8 @@ pub use report::{
 use state::RunState;
 
 use crate::journal::{
-    JOURNAL_FILE, JOURNAL_SCHEMA_VERSION, JournalWriter, Record, StepResult, read_journal,
+    JOURNAL_FILE, JOURNAL_SCHEMA_VERSION, JournalWriter, Record, StepResult, journal_ended,
+    read_journal,
 };
 use crate::lock::WorkDirLock;
 use crate::{
@@ -351,8 +352,7 @@ pub fn interrupted_runs(work_dir: &Path) -> Result<Vec<String>, RunError> {
         if !path.exists() {
             continue;
         }
-        let contents = read_journal(&path)?;
-        if !contents.ended() {
+        if !journal_ended(&path)? {
             out.push(entry.file_name().to_string_lossy().into_owned());
         }
     }
@@ -366,9 +366,7 @@ fn open_journal(run_dir: &Path, sync: bool) -> Result<JournalWriter, RunError> {
         source,
     })?;
     let path = run_dir.join(JOURNAL_FILE);
-    JournalWriter::open(&path)
-        .map(|w| w.syncing(sync))
-        .map_err(|source| RunError::Journal { path, source })
+    JournalWriter::open_syncing(&path, sync).map_err(|source| RunError::Journal { path, source })
 }
 
 fn new_run_id(at: SystemTime) -> String {

@@ -10,7 +10,7 @@ mod reader;
 mod record;
 mod writer;
 
-pub use reader::{JournalContents, JournalError, read_journal};
+pub use reader::{JournalContents, JournalError, journal_ended, read_journal};
 pub use record::{JOURNAL_SCHEMA_VERSION, Record, StepResult};
 pub use writer::JournalWriter;
 

@@ -46,6 +46,35 @@ impl JournalContents {
     }
 }
 
+/// Whether the journal ends with an `End` record. Reads only the file's tail when it
+/// does, so checking a work directory that holds many finished runs stays cheap; a
+/// journal that does not end is read and checked whole.
+pub fn journal_ended(path: &Path) -> Result<bool, JournalError> {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 64 * 1024;
+    let io = |source| JournalError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(TAIL)))
+        .map_err(io)?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(io)?;
+    let last_line = tail
+        .strip_suffix(b"\n")
+        .map(|body| body.rsplit(|&b| b == b'\n').next().unwrap_or(body));
+    if let Some(line) = last_line {
+        let mut complete = line.to_vec();
+        complete.push(b'\n');
+        if matches!(decode(&complete), Ok(Record::End { .. })) {
+            return Ok(true);
+        }
+    }
+    Ok(read_journal(path)?.ended())
+}
+
 /// Reads and checks a journal.
 pub fn read_journal(path: &Path) -> Result<JournalContents, JournalError> {
     let bytes = std::fs::read(path).map_err(|source| JournalError::Io {
@@ -127,6 +156,19 @@ mod tests {
         assert_eq!(c.records.len(), 2);
         assert!(!c.torn_tail);
         assert!(c.ended());
+        Ok(())
+    }
+
+    #[test]
+    fn the_end_is_found_from_the_tail() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("j");
+        sample(&path)?;
+        assert!(journal_ended(&path)?);
+        let bytes = std::fs::read(&path)?;
+        let first_line = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        std::fs::write(&path, bytes.get(..first_line).unwrap_or_default())?;
+        assert!(!journal_ended(&path)?);
         Ok(())
     }
 

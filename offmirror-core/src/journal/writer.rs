@@ -16,6 +16,12 @@ impl JournalWriter {
     /// Opens (creating if needed, mode 0600) the journal at `path` for appending, and
     /// syncs its directory so the file's existence survives a crash.
     pub fn open(path: &Path) -> std::io::Result<Self> {
+        Self::open_syncing(path, true)
+    }
+
+    /// Like [`Self::open`]; with `sync` off nothing is ever synced (simulations only,
+    /// see [`crate::ExecOptions::sync_journal`]).
+    pub fn open_syncing(path: &Path, sync: bool) -> std::io::Result<Self> {
         let mut options = OpenOptions::new();
         options.append(true).create(true);
         #[cfg(unix)]
@@ -24,21 +30,14 @@ impl JournalWriter {
             options.mode(0o600);
         }
         let file = options.open(path)?;
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent().filter(|_| sync) {
             File::open(dir)?.sync_all()?;
         }
         Ok(Self {
             file,
             path: path.to_path_buf(),
-            sync: true,
+            sync,
         })
-    }
-
-    /// Whether appends sync the file (default `true`); see
-    /// [`crate::ExecOptions::sync_journal`].
-    pub fn syncing(mut self, sync: bool) -> Self {
-        self.sync = sync;
-        self
     }
 
     /// Where the journal is.
