@@ -134,6 +134,14 @@ pub enum RunError {
         /// The interrupted runs.
         runs: Vec<String>,
     },
+    /// A run with this identifier already exists in the work directory.
+    #[error("run id {run_id} is already used in {work_dir}; choose another (or leave it unset)")]
+    RunIdTaken {
+        /// The identifier.
+        run_id: String,
+        /// The work directory.
+        work_dir: PathBuf,
+    },
     /// The journal could not be written.
     #[error("cannot write the journal {path}")]
     Journal {

@@ -150,6 +150,12 @@ impl<'a> Executor<'a> {
             });
         }
         let run_dir = run_dir(work_dir, &run_id);
+        if run_dir.join(JOURNAL_FILE).exists() {
+            return Err(RunError::RunIdTaken {
+                run_id: run_id.clone(),
+                work_dir: work_dir.clone(),
+            });
+        }
         let mut journal = open_journal(&run_dir, self.options.sync_journal)?;
         journal
             .append(&Record::Begin {
@@ -370,11 +376,16 @@ fn open_journal(run_dir: &Path, sync: bool) -> Result<JournalWriter, RunError> {
 }
 
 fn new_run_id(at: SystemTime) -> String {
-    format!(
+    // Runs started in the same second by one process (an embedding product) still get
+    // distinct identifiers.
+    static SEQUENCE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let base = format!(
         "om-{}-{}",
         crate::timestamp::compact(at),
         std::process::id()
-    )
+    );
+    if n == 0 { base } else { format!("{base}-{n}") }
 }
 
 /// One run (or recovery) in progress.
