@@ -47,6 +47,7 @@ fn unit_lv(
         lv: lv(name)?,
         lv_type,
         lps,
+        copies: 0,
         fs: match fs {
             Some((mount, vfs)) => Some(UnitFs {
                 mount_point: mp(mount)?,
@@ -684,6 +685,32 @@ fn a_rebuild_interrupted_after_rmlv_adds_the_copy_back() -> TestResult {
     assert_eq!(
         log.take_lines(),
         ["lsvg -l datavg", "lsvg -M datavg", "mklvcopy rawlv 2"]
+    );
+    Ok(())
+}
+
+#[test]
+fn a_three_way_rebuild_interrupted_after_rmlv_gets_all_three_copies_back() -> TestResult {
+    // Another process split copy 2 of three, removed rawlv_om and crashed before
+    // mklvcopy; a fresh backend knows the count only from the plan.
+    let two_copies = Vg::new(
+        "datavg",
+        &["hdisk2", "hdisk3", "hdisk4"],
+        vec![Lv::new("rawlv", "raw", 4, 2)],
+    );
+    let script = ScriptedRunner::new()
+        .on("lsvg -l datavg", ok(two_copies.lvs_listing()))
+        .on("lsvg -M datavg", ok(two_copies.map()))
+        .on("mklvcopy rawlv 3", ok(""));
+    let (backend, log) = backend(script);
+    let mut unit = full_unit(2)?;
+    for lv in &mut unit.lvs {
+        lv.copies = 3;
+    }
+    assert_eq!(backend.rejoin(&unit)?, Applied::Done);
+    assert_eq!(
+        log.take_lines(),
+        ["lsvg -l datavg", "lsvg -M datavg", "mklvcopy rawlv 3"]
     );
     Ok(())
 }

@@ -32,6 +32,11 @@ pub struct UnitLv {
     pub lv_type: LvType,
     /// Number of logical partitions (the PPs of one copy).
     pub lps: u32,
+    /// Number of copies the LV had when planned: what a rejoin must restore, even after
+    /// a crash between removing a detached copy and adding it back (0: unknown, from a
+    /// journal written before this field existed).
+    #[serde(default)]
+    pub copies: u8,
     /// Its file system, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs: Option<UnitFs>,

@@ -219,6 +219,7 @@ fn unit_lv(state: &SimState, lv: &LogicalVolume) -> UnitLv {
         lv: lv.name.clone(),
         lv_type: lv.lv_type,
         lps: lv.lps,
+        copies: u8::try_from(lv.copy_count()).unwrap_or(u8::MAX),
         fs: state.inventory.filesystem_on(&lv.name).map(|fs| UnitFs {
             mount_point: fs.mount_point.clone(),
             vfs: fs.vfs,

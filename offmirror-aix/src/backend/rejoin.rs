@@ -79,17 +79,17 @@ impl<R: CommandRunner> AixBackend<R> {
     /// Removes the detached LV and adds a copy back on the disks it freed. The new copy
     /// is stale throughout until `syncvg` (the resync step).
     ///
-    /// The number of copies to restore is the number before the split when this backend
-    /// made it; otherwise one more than now while the detached LV exists, and, once it is
-    /// gone, at least the split copy's number (2 by default). A crash between `rmlv` and
-    /// `mklvcopy` of a three-way mirror split at copy 1 or 2, recovered by another
-    /// process, therefore leaves two copies; the plan does not carry the original count.
+    /// The number of copies to restore is the plan's (the count when planned), else the
+    /// number before the split when this backend made it; at least one more than now
+    /// while the detached LV exists, and at least the split copy's number once it is
+    /// gone — so a crash between `rmlv` and `mklvcopy` is completed by any process.
     fn rebuild(&self, unit: &SplitUnit, detached: &LvName) -> Result<Applied, AixError> {
         let lv = single_lv(unit, "rejoin")?;
         let listed = lists(&lv_list(&self.runner, &unit.vg)?, detached);
         let map = pp_map(&self.runner, &unit.vg)?;
         let now = copy_layout(&map, &lv.lv).copies;
-        let remembered = self.memory().copy_counts.get(&lv.lv).copied();
+        let planned = Some(usize::from(lv.copies)).filter(|&n| n > 0);
+        let remembered = planned.or_else(|| self.memory().copy_counts.get(&lv.lv).copied());
         let applied = if listed {
             let freed: Vec<_> = copy_layout(&map, detached).all_disks();
             run_ok(&self.runner, &commands::rmlv(detached))?;

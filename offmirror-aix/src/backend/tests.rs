@@ -24,6 +24,7 @@ fn vg_unit() -> Result<SplitUnit, Box<dyn std::error::Error>> {
             lv: LvName::new("rawlv")?,
             lv_type: LvType::Raw,
             lps: 4,
+            copies: 2,
             fs: None,
         }],
         split_name: SplitName::SnapshotVg(VgName::new("datavg_om")?),

@@ -63,6 +63,7 @@ pub(crate) fn name_units(
                 lv: lv.name.clone(),
                 lv_type: lv.lv_type,
                 lps: lv.lps,
+                copies: u8::try_from(lv.copy_count()).unwrap_or(u8::MAX),
                 fs: fs_index.get(&lv.name).map(|fs| UnitFs {
                     mount_point: fs.mount_point.clone(),
                     vfs: fs.vfs,
