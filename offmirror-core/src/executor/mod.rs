@@ -803,6 +803,14 @@ impl<'r> Run<'r, '_> {
                         if lv.split.is_some() {
                             wrong.push(format!("{} still has a split copy", lv.name));
                         }
+                        if ulv.copies > 0 && lv.copy_count() < usize::from(ulv.copies) {
+                            wrong.push(format!(
+                                "{} has {} copies; it had {} before the split",
+                                lv.name,
+                                lv.copy_count(),
+                                ulv.copies
+                            ));
+                        }
                         if lv.copy(unit.copy).is_none_or(|c| !c.is_complete()) {
                             wrong.push(format!("{} lacks copy {}", lv.name, unit.copy));
                         }
