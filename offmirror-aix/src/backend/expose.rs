@@ -28,7 +28,7 @@ use crate::parse::{MessageKind, MountEntry};
 use crate::runner::CommandRunner;
 
 /// Where the copy of `lv` is mounted: `mount_root/<lv>`, absolute.
-fn mount_dir(mount_root: &Path, lv: &LvName) -> Result<MountPoint, AixError> {
+pub(super) fn mount_dir(mount_root: &Path, lv: &LvName) -> Result<MountPoint, AixError> {
     let refuse = |message: String| AixError::refused(format!("expose {lv}"), message);
     let root = std::path::absolute(mount_root).map_err(|e| {
         refuse(format!(
@@ -44,7 +44,7 @@ fn mount_dir(mount_root: &Path, lv: &LvName) -> Result<MountPoint, AixError> {
 }
 
 /// LVs whose copy is exposed: everything but logs.
-fn exposed_lvs(unit: &SplitUnit) -> impl Iterator<Item = (usize, &UnitLv)> {
+pub(super) fn exposed_lvs(unit: &SplitUnit) -> impl Iterator<Item = (usize, &UnitLv)> {
     unit.lvs
         .iter()
         .enumerate()

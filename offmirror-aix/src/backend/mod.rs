@@ -2,6 +2,7 @@
 
 mod expose;
 mod freeze;
+mod manual;
 mod memory;
 mod rejoin;
 mod resync;
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use offmirror_core::{
     Applied, BackendError, Capabilities, ExposedCopy, FsController, Inventory, LvName, Mechanism,
-    MountPoint, SplitUnit, UnitLv, VolumeManager,
+    MountPoint, SplitUnit, Step, UnitLv, VolumeManager,
 };
 
 use crate::error::AixError;
@@ -186,6 +187,10 @@ impl<R: CommandRunner> VolumeManager for AixBackend<R> {
     fn stale_pps(&self, unit: &SplitUnit) -> Result<u64, BackendError> {
         Ok(self.unit_stale_pps(unit)?)
     }
+
+    fn manual_commands(&self, step: &Step, unit: &SplitUnit) -> Vec<String> {
+        manual::volume_commands(step, unit)
+    }
 }
 
 impl<R: CommandRunner> FsController for AixBackend<R> {
@@ -211,5 +216,14 @@ impl<R: CommandRunner> FsController for AixBackend<R> {
         mount_root: &std::path::Path,
     ) -> Result<Applied, BackendError> {
         Ok(self.unexpose_unit(unit, mount_root)?)
+    }
+
+    fn manual_fs_commands(
+        &self,
+        step: &Step,
+        unit: Option<&SplitUnit>,
+        mount_root: &std::path::Path,
+    ) -> Vec<String> {
+        manual::fs_commands(step, unit, mount_root)
     }
 }
