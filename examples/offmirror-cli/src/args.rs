@@ -82,6 +82,20 @@ pub struct DemoArgs {
     /// The mirror copy to split.
     #[arg(long, default_value_t = 2)]
     pub copy: u8,
+    /// The backend: `sim` drives the simulator directly; `aix` drives the real AIX
+    /// backend, whose commands (lsvg, splitvg, chfs ...) run as processes against an AIX
+    /// command emulator that keeps the simulated host in a state file.
+    #[arg(long, value_enum, default_value_t = DemoBackend::Sim)]
+    pub backend: DemoBackend,
+}
+
+/// Backends of the demo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoBackend {
+    /// The simulator, in process.
+    Sim,
+    /// The AIX backend, through the AIX command emulator.
+    Aix,
 }
 
 /// Arguments of `preview` and `run`.

@@ -4,12 +4,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use offmirror_aix::AixBackend;
+use offmirror_aix::runner::{DuctRunner, RecordingRunner};
 use offmirror_core::{
-    BackupRequest, CopyNumber, ExecOptions, Executor, ProcessHookRunner, Target, VgName,
+    BackupRequest, CopyNumber, ExecOptions, Executor, FsController, ProcessHookRunner, Target,
+    VgName, VolumeManager,
 };
 use offmirror_sim::SimHost;
 
-use crate::args::DemoArgs;
+use crate::args::{DemoArgs, DemoBackend};
 use crate::exit::Code;
 use crate::progress::Lines;
 
@@ -23,7 +26,6 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
     let work_dir = std::fs::canonicalize(&work_dir)
         .with_context(|| format!("resolving {}", work_dir.display()))?;
     let hooks = crate::demo_hooks::install(&work_dir.join("hooks"))?;
-    let host = SimHost::demo().with_files(true);
     let runner = ProcessHookRunner::default();
     let mut request = BackupRequest::builder(&work_dir)
         .copy(CopyNumber::new(args.copy)?)
@@ -35,8 +37,72 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
         Target::Vg(VgName::new("appvg")?),
     ];
 
-    let executor = Executor::new(&host, &host, &runner);
-    let preview = executor.preview(&request)?;
+    match args.backend {
+        DemoBackend::Sim => {
+            let host = SimHost::demo().with_files(true);
+            let code = demo_on(args, &work_dir, &request, &host, &host, &runner)?;
+            say(
+                args.json,
+                &host_after(host.state()?.safe_state_violations()),
+            );
+            Ok(code)
+        }
+        DemoBackend::Aix => {
+            // The simulated host lives in a state file; every AIX command the backend
+            // runs is this very binary, called through a link named after the command.
+            let state = work_dir.join("aix-host.json");
+            SimHost::demo().save(&state)?;
+            let bin = work_dir.join("aix-commands");
+            let me = std::env::current_exe()
+                .context("finding this program to link the AIX commands to")?;
+            offmirror_aix_emulator::link_commands(&bin, &me)
+                .with_context(|| format!("linking the AIX commands in {}", bin.display()))?;
+            let commands = DuctRunner::new()
+                .command_dir(&bin)
+                .env(offmirror_aix_emulator::STATE_ENV, &state);
+            let backend = AixBackend::new(RecordingRunner::new(commands)).work_dir(&work_dir);
+            let log = backend.runner().log();
+            say(
+                args.json,
+                &format!(
+                    "AIX commands: {} (emulated; host state in {})",
+                    bin.display(),
+                    state.display()
+                ),
+            );
+            let code = demo_on(args, &work_dir, &request, &backend, &backend, &runner)?;
+            say(args.json, &format!("AIX commands run: {}", log.count()));
+            say(
+                args.json,
+                &host_after(SimHost::load(&state)?.state()?.safe_state_violations()),
+            );
+            Ok(code)
+        }
+    }
+}
+
+fn host_after(left: Vec<String>) -> String {
+    format!(
+        "Host after the run: {}",
+        if left.is_empty() {
+            "every copy rejoined and in sync".to_string()
+        } else {
+            format!("as before the run but for: {}", left.join("; "))
+        }
+    )
+}
+
+/// Previews and runs the demo request on one backend.
+fn demo_on(
+    args: &DemoArgs,
+    work_dir: &std::path::Path,
+    request: &BackupRequest,
+    volumes: &dyn VolumeManager,
+    fs: &dyn FsController,
+    runner: &ProcessHookRunner,
+) -> Result<Code> {
+    let executor = Executor::new(volumes, fs, runner);
+    let preview = executor.preview(request)?;
     say(
         args.json,
         "offmirror demo: a simulated database server with mirrored disks",
@@ -62,21 +128,12 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
     let archive: PathBuf = work_dir
         .join("backups")
         .join(format!("{}.tar", report.run_id));
-    let left = host.state()?.safe_state_violations();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!();
         println!("{}", report.to_text());
         println!("Backup archive: {}", archive.display());
-        println!(
-            "Host after the run: {}",
-            if left.is_empty() {
-                "every copy rejoined and in sync".to_string()
-            } else {
-                format!("as before the run but for: {}", left.join("; "))
-            }
-        );
     }
     // The demo succeeds with the warnings it was built to show.
     Ok(if report.succeeded() {

@@ -24,7 +24,13 @@ mkdir -p "$dest"
 archive="$dest/$OFFMIRROR_RUN_ID.tar"
 set --
 while IFS= read -r path; do
-    [ -n "$path" ] && set -- "$@" "${path#/}"
+    [ -n "$path" ] || continue
+    if [ -e "$path" ]; then
+        set -- "$@" "${path#/}"
+    else
+        # With --backend aix the host is emulated: its raw devices do not exist here.
+        echo "skipping $path: not on this machine (an emulated device)"
+    fi
 done <<PATHS
 $OFFMIRROR_SPLIT_PATHS
 PATHS

@@ -16,6 +16,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Called through a link named after an AIX command (`lsvg`, `splitvg` ...), this
+    // binary is the AIX command emulator that `demo --backend aix` runs the AIX backend
+    // against.
+    if let Some(code) = emulated_command() {
+        return code;
+    }
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Demo(a) => demo::run(&a),
@@ -32,4 +38,23 @@ fn main() -> ExitCode {
             exit::Code::Error.into()
         }
     }
+}
+
+fn emulated_command() -> Option<ExitCode> {
+    use std::io::Write as _;
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let program = argv
+        .first()
+        .and_then(|p| std::path::Path::new(p).file_name())
+        .and_then(|n| n.to_str())?;
+    if !offmirror_aix_emulator::COMMANDS.contains(&program) {
+        return None;
+    }
+    let state = std::env::var_os(offmirror_aix_emulator::STATE_ENV);
+    let output = offmirror_aix_emulator::main_with(argv, state);
+    let _ = std::io::stdout().write_all(output.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(output.stderr.as_bytes());
+    Some(ExitCode::from(
+        u8::try_from(output.status.clamp(0, 255)).unwrap_or(1),
+    ))
 }
