@@ -44,6 +44,63 @@ pub enum Command {
     /// Manage simulated hosts.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Tools for the AIX backend.
+    #[command(subcommand)]
+    Aix(AixCommand),
+}
+
+/// AIX subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AixCommand {
+    /// Parse saved output of an AIX command and print what offmirror reads from it, as
+    /// JSON (numbers as numbers, values AIX printed as ??????? as null). Exits 2 with the
+    /// line number when the output cannot be parsed; attach both to a bug report.
+    ///
+    /// Example: lsvg -l datavg > lsvg-l.txt; offmirror aix parse lsvg-l lsvg-l.txt
+    Parse {
+        /// Which command produced the file.
+        #[arg(value_enum)]
+        kind: ParseKind,
+        /// The saved output.
+        file: PathBuf,
+    },
+}
+
+/// The command outputs `aix parse` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseKind {
+    /// `lsvg`: every volume group.
+    Lsvg,
+    /// `lsvg -o`: varied-on volume groups.
+    #[value(name = "lsvg-o")]
+    LsvgO,
+    /// `lsvg VG`: a volume group's attributes.
+    #[value(name = "lsvg-vg")]
+    LsvgVg,
+    /// `lsvg -l VG`: its logical volumes.
+    #[value(name = "lsvg-l")]
+    LsvgL,
+    /// `lsvg -p VG`: its physical volumes.
+    #[value(name = "lsvg-p")]
+    LsvgP,
+    /// `lsvg -M VG`: its partition map.
+    #[value(name = "lsvg-M")]
+    LsvgM,
+    /// `lslv LV`: a logical volume's attributes.
+    Lslv,
+    /// `lslv -m LV`: its partition map.
+    #[value(name = "lslv-m")]
+    LslvM,
+    /// `lspv`: every physical volume.
+    Lspv,
+    /// `lspv PV`: a physical volume's attributes.
+    #[value(name = "lspv-pv")]
+    LspvPv,
+    /// `lsfs -c`: file systems.
+    #[value(name = "lsfs-c")]
+    LsfsC,
+    /// `mount`: mounted file systems.
+    Mount,
 }
 
 /// Simulator subcommands.

@@ -3,6 +3,7 @@
 //! It previews and runs offline mirror backups against the built-in simulator (a host kept
 //! in a JSON state file), and runs a complete demo on a simulated database server.
 
+mod aix_parse;
 mod args;
 mod demo;
 mod demo_hooks;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         args::Command::Recover(a) => sim_cmd::recover(&a),
         args::Command::Status(a) => status::run(&a),
         args::Command::Sim(args::SimCommand::Init(a)) => sim_cmd::init(&a),
+        args::Command::Aix(args::AixCommand::Parse { kind, file }) => aix_parse::run(kind, &file),
     };
     match result {
         Ok(code) => code.into(),

@@ -319,13 +319,121 @@ fn demo_through_the_aix_backend_and_the_command_emulator() -> TestResult {
         .assert()
         .success()
         .stdout(predicate::str::contains("on aix started"))
-        .stdout(predicate::str::contains("vg_split datavg: split=true rejoined=true"))
+        .stdout(predicate::str::contains(
+            "vg_split datavg: split=true rejoined=true",
+        ))
         .stdout(predicate::str::contains("9 backend operation(s)"))
-        .stdout(predicate::str::contains("archived 4 split copies of copy 2"))
-        .stdout(predicate::str::contains("as before the run but for: scratchlv has 3 stale"));
+        .stdout(predicate::str::contains(
+            "archived 4 split copies of copy 2",
+        ))
+        .stdout(predicate::str::contains(
+            "as before the run but for: scratchlv has 3 stale",
+        ));
     // The commands really ran as processes: the emulated host's state file recorded them.
-    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(work.join("aix-host.json"))?)?;
-    assert!(state["op_counts"]["split"].as_u64().unwrap_or(0) >= 3, "{}", state["op_counts"]);
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(work.join("aix-host.json"))?)?;
+    assert!(
+        state["op_counts"]["split"].as_u64().unwrap_or(0) >= 3,
+        "{}",
+        state["op_counts"]
+    );
     assert_eq!(state["splits"], serde_json::json!({}));
+    Ok(())
+}
+
+#[test]
+fn aix_parse_prints_json_with_numbers_and_nulls() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let file = tmp.path().join("lsvg-l.txt");
+    std::fs::write(
+        &file,
+        "datavg:\n\
+         LV NAME             TYPE       LPs     PPs     PVs  LV STATE      MOUNT POINT\n\
+         datalv              jfs2       10      20      2    open/syncd    /data\n\
+         oddlv               ???????    4       8       2    ???????       N/A\n",
+    )?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["aix", "parse", "lsvg-l"])
+        .arg(&file)
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(v["vg_name"], "datavg");
+    assert_eq!(v["lvs"][0]["lps"], 10);
+    assert_eq!(v["lvs"][0]["mount_point"], "/data");
+    assert_eq!(v["lvs"][1]["lv_type"], serde_json::Value::Null);
+    assert_eq!(v["lvs"][1]["state"], serde_json::Value::Null);
+    Ok(())
+}
+
+#[test]
+fn aix_parse_names_the_line_it_cannot_read() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let file = tmp.path().join("lsvg-l.txt");
+    std::fs::write(
+        &file,
+        "datavg:\nLV NAME TYPE LPs PPs PVs LV STATE MOUNT POINT\ndatalv jfs2 many\n",
+    )?;
+    cargo_bin_cmd!("offmirror")
+        .args(["aix", "parse", "lsvg-l"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 3"));
+    Ok(())
+}
+
+#[test]
+fn aix_parse_reads_every_real_sample() -> TestResult {
+    // The real samples sit beside the project in CI (../shared/aix/fixtures), or where
+    // OFFMIRROR_AIX_SAMPLES says — then they must be there.
+    let named = std::env::var_os("OFFMIRROR_AIX_SAMPLES").map(std::path::PathBuf::from);
+    let dir = named.clone().unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/aix/fixtures")
+    });
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if named.is_some() => return Err(format!("{}: {e}", dir.display()).into()),
+        Err(_) => {
+            eprintln!("skipped: no real samples at {}", dir.display());
+            return Ok(());
+        }
+    };
+    let kinds = [
+        ("lsvg_vg.", "lsvg-vg"),
+        ("lsvg-l.", "lsvg-l"),
+        ("lsvg-p.", "lsvg-p"),
+        ("lslv-m.", "lslv-m"),
+        ("lslv.", "lslv"),
+        ("lspv_pv.", "lspv-pv"),
+        ("lspv.", "lspv"),
+        ("lsfs-c.", "lsfs-c"),
+        ("mount.", "mount"),
+    ];
+    let mut seen = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((_, kind)) = kinds.iter().find(|(prefix, _)| name.starts_with(prefix)) else {
+            continue;
+        };
+        let out = cargo_bin_cmd!("offmirror")
+            .args(["aix", "parse", kind])
+            .arg(entry.path())
+            .output()?;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)?;
+        seen += 1;
+    }
+    assert!(seen >= 20, "only {seen} samples");
     Ok(())
 }
