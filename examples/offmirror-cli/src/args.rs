@@ -146,6 +146,15 @@ pub struct DemoArgs {
     pub backend: DemoBackend,
 }
 
+/// The backend a command drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendKind {
+    /// The simulator, in process.
+    Sim,
+    /// The AIX backend, through the AIX command emulator.
+    Aix,
+}
+
 /// Backends of the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DemoBackend {
@@ -200,6 +209,10 @@ pub struct RunArgs {
     /// Output JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// `sim`: the simulator in process. `aix`: the real AIX backend, its commands run as
+    /// processes against the AIX command emulator keeping the host in the state file.
+    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
+    pub backend: BackendKind,
 }
 
 /// Arguments of `status`.
@@ -231,4 +244,8 @@ pub struct RecoverArgs {
     /// Output the recovery reports as JSON.
     #[arg(long)]
     pub json: bool,
+    /// `sim`: the simulator in process. `aix`: the real AIX backend, its commands run as
+    /// processes against the AIX command emulator keeping the host in the state file.
+    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
+    pub backend: BackendKind,
 }

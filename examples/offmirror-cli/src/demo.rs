@@ -4,8 +4,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use offmirror_aix::AixBackend;
-use offmirror_aix::runner::{DuctRunner, RecordingRunner};
 use offmirror_core::{
     BackupRequest, CopyNumber, ExecOptions, Executor, FsController, ProcessHookRunner, Target,
     VgName, VolumeManager,
@@ -52,21 +50,13 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
             // runs is this very binary, called through a link named after the command.
             let state = work_dir.join("aix-host.json");
             SimHost::demo().save(&state)?;
-            let bin = work_dir.join("aix-commands");
-            let me = std::env::current_exe()
-                .context("finding this program to link the AIX commands to")?;
-            offmirror_aix_emulator::link_commands(&bin, &me)
-                .with_context(|| format!("linking the AIX commands in {}", bin.display()))?;
-            let commands = DuctRunner::new()
-                .command_dir(&bin)
-                .env(offmirror_aix_emulator::STATE_ENV, &state);
-            let backend = AixBackend::new(RecordingRunner::new(commands)).work_dir(&work_dir);
+            let backend = crate::host::aix_backend(&state, &work_dir)?;
             let log = backend.runner().log();
             say(
                 args.json,
                 &format!(
                     "AIX commands: {} (emulated; host state in {})",
-                    bin.display(),
+                    work_dir.join("aix-commands").display(),
                     state.display()
                 ),
             );

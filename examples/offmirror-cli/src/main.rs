@@ -8,6 +8,7 @@ mod args;
 mod demo;
 mod demo_hooks;
 mod exit;
+mod host;
 mod progress;
 mod sim_cmd;
 mod status;

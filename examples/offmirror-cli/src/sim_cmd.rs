@@ -11,6 +11,7 @@ use offmirror_sim::SimHost;
 
 use crate::args::{RecoverArgs, RunArgs, SimInitArgs};
 use crate::exit::Code;
+use crate::host::Host;
 use crate::progress::Lines;
 
 pub fn init(args: &SimInitArgs) -> Result<Code> {
@@ -27,8 +28,8 @@ pub fn init(args: &SimInitArgs) -> Result<Code> {
     Ok(Code::Ok)
 }
 
-fn load(args: &RunArgs) -> Result<SimHost> {
-    Ok(SimHost::load(&args.sim_state)?.with_files(true))
+fn load(args: &RunArgs) -> Result<Host> {
+    Host::open(args.backend, &args.sim_state, &args.work_dir)
 }
 
 /// The request the arguments describe; names are checked here, before anything runs.
@@ -61,7 +62,7 @@ fn request(args: &RunArgs) -> Result<BackupRequest> {
 pub fn preview(args: &RunArgs) -> Result<Code> {
     let host = load(args)?;
     let runner = ProcessHookRunner::default();
-    let preview = Executor::new(&host, &host, &runner).preview(&request(args)?)?;
+    let preview = Executor::new(host.volumes(), host.fs(), &runner).preview(&request(args)?)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&preview)?);
     } else {
@@ -74,7 +75,7 @@ pub fn run(args: &RunArgs) -> Result<Code> {
     let host = load(args)?;
     let runner = ProcessHookRunner::default();
     let request = request(args)?;
-    let executor = Executor::new(&host, &host, &runner);
+    let executor = Executor::new(host.volumes(), host.fs(), &runner);
     let preview = executor.preview(&request)?;
     if !preview.is_runnable() {
         if args.json {
@@ -95,8 +96,7 @@ pub fn run(args: &RunArgs) -> Result<Code> {
             ..ExecOptions::default()
         })
         .run(&plan)?;
-    host.save(&args.sim_state)
-        .context("saving the simulated host after the run")?;
+    host.persist()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -106,10 +106,11 @@ pub fn run(args: &RunArgs) -> Result<Code> {
 }
 
 pub fn recover(args: &RecoverArgs) -> Result<Code> {
-    let host = SimHost::load(&args.sim_state)?.with_files(true);
+    let host = Host::open(args.backend, &args.sim_state, &args.work_dir)?;
     let runner = ProcessHookRunner::default();
     if args.manual {
-        let manual = Executor::new(&host, &host, &runner).manual_recovery(&args.work_dir)?;
+        let manual =
+            Executor::new(host.volumes(), host.fs(), &runner).manual_recovery(&args.work_dir)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&manual)?);
         } else if manual.is_empty() {
@@ -129,15 +130,14 @@ pub fn recover(args: &RecoverArgs) -> Result<Code> {
         }
         return Ok(Code::Ok);
     }
-    let reports = Executor::new(&host, &host, &runner)
+    let reports = Executor::new(host.volumes(), host.fs(), &runner)
         .options(ExecOptions {
             run_id: None,
             resync_poll: Duration::from_millis(1),
             ..ExecOptions::default()
         })
         .recover(&args.work_dir)?;
-    host.save(&args.sim_state)
-        .context("saving the simulated host after the recovery")?;
+    host.persist()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else if reports.is_empty() {
