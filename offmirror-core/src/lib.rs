@@ -55,6 +55,7 @@ mod plan;
 mod planner;
 mod preflight;
 mod preview;
+mod private_files;
 mod problem;
 mod process_hook;
 mod request;
@@ -79,8 +80,9 @@ pub use model::{
 pub use name::{LvName, MAX_LVM_NAME_LEN, MountPoint, NameError, NameKind, PvName, VgName};
 pub use plan::{Phase, Plan, SplitName, SplitUnit, Step, UnitFs, UnitLv};
 pub use planner::{plan, split_copy_name};
-pub use preflight::{LocalFacts, create_private_dir};
+pub use preflight::LocalFacts;
 pub use preview::{Blocked, Preview};
+pub use private_files::create_private_dir;
 pub use problem::{Problem, ProblemCode, Severity, Subject};
 pub use process_hook::ProcessHookRunner;
 pub use request::{BackupRequest, BackupRequestBuilder, Policy, Target};

@@ -96,17 +96,6 @@ fn probe_work_dir(dir: &Path) -> Result<PathBuf, String> {
     Ok(abs)
 }
 
-/// Creates `dir` and its missing parents, the new ones readable by the owner only.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
 fn probe_executable(program: &Path) -> Result<(), String> {
     if !program.is_absolute() {
         return Err(format!(

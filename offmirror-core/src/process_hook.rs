@@ -2,12 +2,13 @@
 //! file in the run directory (streamed to the caller line by line), a JSON context file,
 //! and a timeout that terminates the hook's whole process group.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::private_files::{open_private_append, write_private};
 use crate::{
     HookContext, HookError, HookOutcome, HookPhase, HookRunner, HookSpec, HookStatus,
     create_private_dir, run_dir,
@@ -81,7 +82,7 @@ impl HookRunner for ProcessHookRunner {
             .map_err(prepare(&context_path))?;
         write_private(&context_path, &json).map_err(prepare(&context_path))?;
         let log_path = dir.join(format!("{phase}.log"));
-        let log = open_log(&log_path).map_err(prepare(&log_path))?;
+        let log = open_private_append(&log_path).map_err(prepare(&log_path))?;
         let mut tail = LogTail::open(&log_path).map_err(prepare(&log_path))?;
         let log_err = log.try_clone().map_err(prepare(&log_path))?;
 
@@ -192,31 +193,6 @@ fn status_of(status: ExitStatus) -> HookStatus {
         }
     }
     HookStatus::Failed { code: -1 }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn open_log(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 /// Reads what a hook appends to its log and hands it on line by line.

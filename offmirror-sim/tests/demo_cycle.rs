@@ -81,5 +81,18 @@ fn demo_host_backs_up_and_ends_in_sync() -> Result<(), Box<dyn std::error::Error
     assert!(report.pps_written_while_split() > 0);
     assert_eq!(report.pps_written_while_split(), report.pps_resynced());
     println!("{}", report.to_text());
+    // What the run leaves in the work directory is for its owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let run = run_dir(tmp.path(), "test-run");
+    for (path, mode) in [
+        (tmp.path().join("runs"), 0o700),
+        (run.clone(), 0o700),
+        (run.join("journal.jsonl"), 0o600),
+        (run.join("report.json"), 0o600),
+        (tmp.path().join("lock"), 0o600),
+    ] {
+        let got = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+        assert_eq!(got, mode, "{}", path.display());
+    }
     Ok(())
 }

@@ -486,7 +486,7 @@ impl<'r> Run<'r, '_> {
             } else {
                 "report.json"
             };
-            let _ = std::fs::write(run_dir.join(name), json);
+            let _ = crate::private_files::write_private(&run_dir.join(name), &json);
         }
         report
     }
