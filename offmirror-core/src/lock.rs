@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 /// The lock file's name in the work directory.
 pub const LOCK_FILE: &str = "lock";
 
+/// How long a lock that looks held is tried again before it is reported held.
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// The lock could not be taken.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -76,22 +79,32 @@ impl WorkDirLock {
             options.mode(0o600);
         }
         let mut file = options.open(&path).map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut text = String::new();
-                let _ = file.read_to_string(&mut text);
-                let holder = text.trim();
-                return Err(LockError::Held {
-                    what,
-                    holder: if holder.is_empty() {
-                        "another run".to_string()
-                    } else {
-                        holder.to_string()
-                    },
-                });
+        // A process forked by another thread of this program (a hook being started)
+        // shares our open files until it execs, so a lock just released can look held
+        // for a moment: try again for a short while before calling it held.
+        let deadline = std::time::Instant::now() + RETRY_FOR;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut text = String::new();
+                    let _ = file.seek(SeekFrom::Start(0));
+                    let _ = file.read_to_string(&mut text);
+                    let holder = text.trim();
+                    return Err(LockError::Held {
+                        what,
+                        holder: if holder.is_empty() {
+                            "another run".to_string()
+                        } else {
+                            holder.to_string()
+                        },
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
         file.set_len(0).map_err(io)?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;

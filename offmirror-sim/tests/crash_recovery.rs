@@ -307,7 +307,7 @@ fn of_two_concurrent_runs_exactly_one_proceeds() -> TestResult {
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let locked = results
         .iter()
-        .filter(|r| r.as_ref().is_err_and(|e| e.contains("is in use by run")))
+        .filter(|r| r.as_ref().is_err_and(|e| e.contains("is in use by")))
         .count();
     assert_eq!((ok, locked), (1, 1), "{results:?}");
     assert_eq!(
