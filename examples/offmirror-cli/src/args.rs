@@ -7,7 +7,15 @@ use clap::{Args, Parser, Subcommand};
 /// Offline mirror backups: split a mirror copy off, back it up, rejoin and resync only what
 /// changed.
 #[derive(Debug, Parser)]
-#[command(name = "offmirror", version, about, long_about = None)]
+#[command(
+    name = "offmirror",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 success with warnings (LVs skipped); 2 an error, a failed \
+                  run or a blocked preview; 3 refused: an interrupted run needs `offmirror \
+                  recover`; 4 refused: another run holds the work directory."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -25,10 +33,14 @@ pub enum Command {
     /// Show what a run would split and every problem that would stop or degrade it.
     ///
     /// Example: offmirror preview --sim-state host.json --vg datavg --work-dir /tmp/om --backup /usr/local/bin/backup.sh
+    ///
+    /// Example: offmirror preview --job job.toml
     Preview(RunArgs),
     /// Run an offline mirror backup.
     ///
     /// Example: offmirror run --sim-state host.json --vg datavg --work-dir /tmp/om --backup /usr/local/bin/backup.sh
+    ///
+    /// Example: offmirror run --job job.toml
     Run(RunArgs),
     /// Complete interrupted runs: thaw, unexpose and rejoin every split copy, resync,
     /// verify, and run the resume hook if the application was quiesced and not resumed.
@@ -147,7 +159,8 @@ pub struct DemoArgs {
 }
 
 /// The backend a command drives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BackendKind {
     /// The simulator, in process.
     Sim,
@@ -164,24 +177,29 @@ pub enum DemoBackend {
     Aix,
 }
 
-/// Arguments of `preview` and `run`.
+/// Arguments of `preview` and `run`. Each flag overrides the job file's value.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The simulator state file (made by `offmirror sim init`).
+    /// A job file (TOML) describing the backup; flags given as well override it.
     #[arg(long, value_name = "FILE")]
-    pub sim_state: PathBuf,
-    /// A volume group to back up (repeatable).
+    pub job: Option<PathBuf>,
+    /// The simulator state file (made by `offmirror sim init`); required here or in the
+    /// job file.
+    #[arg(long, value_name = "FILE")]
+    pub sim_state: Option<PathBuf>,
+    /// A volume group to back up (repeatable; replaces the job file's targets).
     #[arg(long = "vg", value_name = "VG")]
     pub vgs: Vec<String>,
-    /// A logical volume to back up (repeatable).
+    /// A logical volume to back up (repeatable; replaces the job file's targets).
     #[arg(long = "lv", value_name = "LV")]
     pub lvs: Vec<String>,
-    /// The mirror copy to split (1, 2 or 3).
-    #[arg(long, default_value_t = 2)]
-    pub copy: u8,
-    /// Work directory: lock, hook logs, run records, mount points of split copies.
+    /// The mirror copy to split (1, 2 or 3) [default: 2].
+    #[arg(long)]
+    pub copy: Option<u8>,
+    /// Work directory: lock, hook logs, run records, mount points of split copies;
+    /// required here or in the job file.
     #[arg(long, value_name = "DIR")]
-    pub work_dir: PathBuf,
+    pub work_dir: Option<PathBuf>,
     /// Hook that quiesces the application (absolute path of an executable).
     #[arg(long, value_name = "PROGRAM")]
     pub pre_offline: Option<PathBuf>,
@@ -194,15 +212,16 @@ pub struct RunArgs {
     /// Hook run last.
     #[arg(long, value_name = "PROGRAM")]
     pub post_offline: Option<PathBuf>,
-    /// Timeout of each hook, in seconds.
-    #[arg(long, default_value_t = 3600)]
-    pub hook_timeout: u64,
+    /// Timeout of each hook, in seconds (also of the job file's hooks when given)
+    /// [default: 3600].
+    #[arg(long, value_name = "SECONDS")]
+    pub hook_timeout: Option<u64>,
     /// Allow the full-resync mechanism (splitlvcopy) where nothing tracked works.
     #[arg(long)]
     pub allow_full_resync: bool,
-    /// Fewest copies an LV must keep in use while split.
-    #[arg(long, default_value_t = 1)]
-    pub min_copies_left: u8,
+    /// Fewest copies an LV must keep in use while split [default: 1].
+    #[arg(long)]
+    pub min_copies_left: Option<u8>,
     /// Run despite warnings, skipping the LVs they name.
     #[arg(long)]
     pub force: bool,
@@ -210,9 +229,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
     /// `sim`: the simulator in process. `aix`: the real AIX backend, its commands run as
-    /// processes against the AIX command emulator keeping the host in the state file.
-    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
-    pub backend: BackendKind,
+    /// processes against the AIX command emulator keeping the host in the state file
+    /// [default: sim].
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendKind>,
+    /// The run's identifier (default: made from the time and process id). It must not
+    /// have been used in the work directory.
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
 }
 
 /// Arguments of `status`.

@@ -9,6 +9,7 @@ mod demo;
 mod demo_hooks;
 mod exit;
 mod host;
+mod job;
 mod progress;
 mod sim_cmd;
 mod status;
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(e) => {
             eprintln!("offmirror: error: {e:#}");
-            exit::Code::Error.into()
+            exit::Code::of_error(&e).into()
         }
     }
 }

@@ -1,15 +1,16 @@
 //! `sim init`, `preview` and `run` against a simulator state file.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use offmirror_core::{
     BackupRequest, CopyNumber, ExecOptions, Executor, HookPhase, HookSpec, LvName,
     ProcessHookRunner, Target, VgName,
 };
 use offmirror_sim::SimHost;
 
-use crate::args::{RecoverArgs, RunArgs, SimInitArgs};
+use crate::args::{BackendKind, RecoverArgs, RunArgs, SimInitArgs};
 use crate::exit::Code;
 use crate::host::Host;
 use crate::progress::Lines;
@@ -28,24 +29,81 @@ pub fn init(args: &SimInitArgs) -> Result<Code> {
     Ok(Code::Ok)
 }
 
-fn load(args: &RunArgs) -> Result<Host> {
-    Host::open(args.backend, &args.sim_state, &args.work_dir)
+/// What `preview` and `run` work on: the job file, if any, with the flags over it.
+struct Job {
+    backend: BackendKind,
+    sim_state: PathBuf,
+    request: BackupRequest,
 }
 
-/// The request the arguments describe; names are checked here, before anything runs.
-fn request(args: &RunArgs) -> Result<BackupRequest> {
-    let mut builder = BackupRequest::builder(&args.work_dir)
-        .copy(CopyNumber::new(args.copy).context("--copy")?)
-        .allow_full_resync(args.allow_full_resync)
-        .min_copies_left(args.min_copies_left)
-        .force_continue_on_warnings(args.force);
-    for vg in &args.vgs {
-        builder = builder.target(Target::Vg(VgName::new(vg.as_str()).context("--vg")?));
+impl Job {
+    fn host(&self) -> Result<Host> {
+        Host::open(self.backend, &self.sim_state, &self.request.work_dir)
     }
-    for lv in &args.lvs {
-        builder = builder.target(Target::Lv(LvName::new(lv.as_str()).context("--lv")?));
+}
+
+/// The job the arguments (and the job file they name) describe; names are checked here,
+/// before anything runs.
+fn job(args: &RunArgs) -> Result<Job> {
+    let file = match &args.job {
+        Some(path) => crate::job::Job::load(path)?,
+        None => crate::job::Job::default(),
+    };
+    let required = |flag: &str, key: &str| {
+        anyhow!(
+            "no {key}: give --{flag}{}",
+            if args.job.is_some() {
+                format!(" or set `{key}` in the job file")
+            } else {
+                format!(", or a job file (--job FILE) that sets `{key}`")
+            }
+        )
+    };
+    let sim_state = args
+        .sim_state
+        .clone()
+        .or(file.sim_state)
+        .ok_or_else(|| required("sim-state", "sim_state"))?;
+    let work_dir = args
+        .work_dir
+        .clone()
+        .or(file.work_dir)
+        .ok_or_else(|| required("work-dir", "work_dir"))?;
+    let copy = match args.copy {
+        Some(n) => CopyNumber::new(n).context("--copy")?,
+        None => file.copy.unwrap_or_default(),
+    };
+    let mut policy = file.policy.unwrap_or_default();
+    policy.allow_full_resync |= args.allow_full_resync;
+    policy.force_continue_on_warnings |= args.force;
+    if let Some(n) = args.min_copies_left {
+        policy.min_copies_left = n;
     }
-    let timeout = Duration::from_secs(args.hook_timeout);
+    let mut request = BackupRequest::builder(&work_dir)
+        .copy(copy)
+        .policy(policy)
+        .build();
+    if args.vgs.is_empty() && args.lvs.is_empty() {
+        request
+            .targets
+            .extend(file.targets.vgs.into_iter().map(Target::Vg));
+        request
+            .targets
+            .extend(file.targets.lvs.into_iter().map(Target::Lv));
+    } else {
+        for vg in &args.vgs {
+            request
+                .targets
+                .push(Target::Vg(VgName::new(vg.as_str()).context("--vg")?));
+        }
+        for lv in &args.lvs {
+            request
+                .targets
+                .push(Target::Lv(LvName::new(lv.as_str()).context("--lv")?));
+        }
+    }
+    request.hooks = file.hooks.to_hooks();
+    let timeout = args.hook_timeout.map(Duration::from_secs);
     for (phase, program) in [
         (HookPhase::PreOffline, &args.pre_offline),
         (HookPhase::Resume, &args.resume),
@@ -53,16 +111,48 @@ fn request(args: &RunArgs) -> Result<BackupRequest> {
         (HookPhase::PostOffline, &args.post_offline),
     ] {
         if let Some(program) = program {
-            builder = builder.hook(phase, HookSpec::new(program).timeout(timeout));
+            request.hooks.set(phase, HookSpec::new(program));
         }
     }
-    Ok(builder.build())
+    if let Some(timeout) = timeout {
+        for phase in HookPhase::ALL {
+            if let Some(spec) = request.hooks.get(phase) {
+                request.hooks.set(phase, spec.clone().timeout(timeout));
+            }
+        }
+    }
+    if let Some(id) = &args.run_id {
+        check_run_id(id)?;
+    }
+    Ok(Job {
+        backend: args.backend.or(file.backend).unwrap_or(BackendKind::Sim),
+        sim_state,
+        request,
+    })
+}
+
+/// A run id names a directory under `runs/`: letters, digits, `-`, `_` and `.`, not
+/// starting with `.`.
+fn check_run_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        bail!(
+            "invalid run id {id:?}: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'"
+        );
+    }
+    Ok(())
 }
 
 pub fn preview(args: &RunArgs) -> Result<Code> {
-    let host = load(args)?;
+    let job = job(args)?;
+    let host = job.host()?;
     let runner = ProcessHookRunner::default();
-    let preview = Executor::new(host.volumes(), host.fs(), &runner).preview(&request(args)?)?;
+    let preview = Executor::new(host.volumes(), host.fs(), &runner).preview(&job.request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&preview)?);
     } else {
@@ -72,11 +162,11 @@ pub fn preview(args: &RunArgs) -> Result<Code> {
 }
 
 pub fn run(args: &RunArgs) -> Result<Code> {
-    let host = load(args)?;
+    let job = job(args)?;
+    let host = job.host()?;
     let runner = ProcessHookRunner::default();
-    let request = request(args)?;
     let executor = Executor::new(host.volumes(), host.fs(), &runner);
-    let preview = executor.preview(&request)?;
+    let preview = executor.preview(&job.request)?;
     if !preview.is_runnable() {
         if args.json {
             println!("{}", serde_json::to_string_pretty(&preview)?);
@@ -84,14 +174,14 @@ pub fn run(args: &RunArgs) -> Result<Code> {
             print!("{}", preview.to_text());
         }
         eprintln!("offmirror: the preview blocks the run; nothing was changed");
-        return Ok(Code::Error);
+        return Ok(Code::of_preview(&preview));
     }
     let plan = preview.into_plan()?;
     let observer = Lines::new(&plan, args.json);
     let report = executor
         .observer(&observer)
         .options(ExecOptions {
-            run_id: None,
+            run_id: args.run_id.clone(),
             resync_poll: Duration::from_millis(1),
             ..ExecOptions::default()
         })

@@ -263,9 +263,10 @@ fn an_interrupted_run_is_refused_listed_and_recovered() -> TestResult {
         v["crashed"] = serde_json::json!(false);
         v["faults"] = serde_json::json!({});
     })?;
+    // Refused until recovered: exit code 3.
     run(false)
         .assert()
-        .code(2)
+        .code(3)
         .stdout(predicate::str::contains("[interrupted_run]"))
         .stdout(predicate::str::contains("fix: offmirror recover"));
     cargo_bin_cmd!("offmirror")
@@ -531,5 +532,317 @@ fn a_cli_killed_at_any_point_of_an_aix_run_is_recovered() -> TestResult {
         interrupted >= 5,
         "only {interrupted} kills landed inside a run"
     );
+    Ok(())
+}
+
+fn write_job(
+    dir: &std::path::Path,
+    text: &str,
+) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let path = dir.join("job.toml");
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+#[test]
+fn a_job_file_describes_the_whole_run() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let work = tmp.path().join("w");
+    let seen = tmp.path().join("seen.txt");
+    let job = write_job(
+        tmp.path(),
+        &format!(
+            r#"
+sim_state = "{}"
+work_dir = "{}"
+copy = 2
+
+[targets]
+vgs = ["datavg"]
+
+[hooks.backup]
+command = "/bin/sh"
+args = ["-c", "echo \"$GREETING $OFFMIRROR_COPY\" > {}"]
+timeout = 60
+env = {{ GREETING = "hello" }}
+
+[policy]
+min_copies_left = 1
+"#,
+            state.display(),
+            work.display(),
+            seen.display()
+        ),
+    )?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["run", "--json", "--job"])
+        .arg(&job)
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["outcome"], "success");
+    assert_eq!(report["units"][0]["vg"], "datavg");
+    assert_eq!(std::fs::read_to_string(&seen)?.trim(), "hello 2");
+    Ok(())
+}
+
+#[test]
+fn flags_override_the_job_file() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    // The job names appvg (a stale LV: blocked without force), another work dir and a
+    // backup hook that does not exist; the flags name datavg, a work dir and a hook.
+    let job = write_job(
+        tmp.path(),
+        &format!(
+            "sim_state = \"{}\"\nwork_dir = \"/nonexistent/dir/w\"\n[targets]\nvgs = [\"appvg\"]\n\
+             [hooks.backup]\ncommand = \"/nonexistent/backup\"\n",
+            state.display()
+        ),
+    )?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args([
+            "run",
+            "--json",
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--job",
+        ])
+        .arg(&job)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["units"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["units"][0]["vg"], "datavg");
+    // Without the flags, the job file's values hold: the preview is blocked.
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("fs_split_copy appvg"))
+        .stdout(predicate::str::contains(
+            "/nonexistent/dir/w/split/legacylv",
+        ))
+        .stdout(predicate::str::contains(
+            "[hook_not_executable] hook backup",
+        ));
+    Ok(())
+}
+
+#[test]
+fn a_value_given_nowhere_is_a_clear_error() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--vg", "datavg", "--sim-state"])
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no work_dir: give --work-dir, or a job file (--job FILE) that sets `work_dir`",
+        ));
+    let job = write_job(tmp.path(), "work_dir = \"/tmp/w\"\n")?;
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no sim_state: give --sim-state or set `sim_state` in the job file",
+        ));
+    Ok(())
+}
+
+#[test]
+fn job_file_errors_name_the_line_and_the_key() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let job = write_job(
+        tmp.path(),
+        "sim_state = \"/h.json\"\nwork_dir = \"/w\"\n\n[hooks.backup]\ncommand = \"/b\"\ntimeot = 5\n",
+    )?;
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "job file {}:6:1: key `hooks.backup.timeot`: unknown field `timeot`",
+            job.display()
+        )));
+    let job = write_job(
+        tmp.path(),
+        "sim_state = \"/h.json\"\n[policy]\nmin_copies_left = \"one\"\n",
+    )?;
+    cargo_bin_cmd!("offmirror")
+        .args(["run", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "job file {}:3:19: key `policy.min_copies_left`: invalid type: string \"one\"",
+            job.display()
+        )));
+    let job = write_job(tmp.path(), "backend = \"hpux\"\n")?;
+    cargo_bin_cmd!("offmirror")
+        .args(["run", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            ":1:11: key `backend`: unknown variant `hpux`",
+        ));
+    Ok(())
+}
+
+#[test]
+fn the_example_job_file_is_read() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("job.example.toml");
+    // Its hooks are not on this machine: the preview says so, which shows it was read.
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--job"])
+        .arg(&example)
+        .arg("--sim-state")
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("vg_split datavg"))
+        .stdout(predicate::str::contains("/usr/local/bin/backup-split"));
+    Ok(())
+}
+
+#[test]
+fn a_locked_work_directory_exits_4() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let work = tmp.path().join("w");
+    std::fs::create_dir(&work)?;
+    let lock = offmirror_core::WorkDirLock::acquire(&work, "run om-test (pid 1)")?;
+    let before = std::fs::read(&state)?;
+    cargo_bin_cmd!("offmirror")
+        .args([
+            "run",
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is in use by run om-test (pid 1)"));
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .code(4);
+    assert_eq!(
+        std::fs::read(&state)?,
+        before,
+        "a locked run changed the host"
+    );
+    drop(lock);
+    cargo_bin_cmd!("offmirror")
+        .args([
+            "run",
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .code(0);
+    Ok(())
+}
+
+#[test]
+fn an_interrupted_run_exits_3_until_recovered() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    let work = tmp.path().join("w");
+    edit_state(&state, |v| {
+        v["faults"]["crash_after_ops"] = serde_json::json!(4)
+    })?;
+    let command = |sub: &str| {
+        let mut cmd = cargo_bin_cmd!("offmirror");
+        cmd.args([
+            sub,
+            "--vg",
+            "datavg",
+            "--backup",
+            "/bin/true",
+            "--sim-state",
+        ])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work);
+        cmd
+    };
+    // The run that crashes fails: 2.
+    command("run").assert().code(2);
+    edit_state(&state, |v| {
+        v["crashed"] = serde_json::json!(false);
+        v["faults"] = serde_json::json!({});
+    })?;
+    command("preview")
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("[interrupted_run]"));
+    command("run")
+        .arg("--json")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("nothing was changed"));
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(&work)
+        .assert()
+        .code(0);
+    command("run").assert().code(0);
+    Ok(())
+}
+
+#[test]
+fn a_bad_run_id_is_refused() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let state = sim_init(tmp.path())?;
+    cargo_bin_cmd!("offmirror")
+        .args(["run", "--run-id", "../x", "--vg", "datavg", "--sim-state"])
+        .arg(&state)
+        .arg("--work-dir")
+        .arg(tmp.path().join("w"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid run id \"../x\""));
     Ok(())
 }
