@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use offmirror_aix::AixBackend;
-use offmirror_core::conformance::{self, CheckResult, Subject};
+use offmirror_core::conformance::{CheckResult, Subject};
 use offmirror_core::{HookSpec, ProcessHookRunner};
 
 use common::EmulatedHost;
@@ -39,37 +39,4 @@ fn with_subject(check: fn(&Subject<'_>) -> CheckResult) -> Result<(), String> {
     }
 }
 
-#[test]
-fn inventory_is_consistent() -> Result<(), String> {
-    with_subject(conformance::inventory_is_consistent)
-}
-
-#[test]
-fn preview_changes_nothing() -> Result<(), String> {
-    with_subject(conformance::preview_changes_nothing)
-}
-
-#[test]
-fn freeze_and_thaw_are_idempotent() -> Result<(), String> {
-    with_subject(conformance::freeze_and_thaw_are_idempotent)
-}
-
-#[test]
-fn every_mechanism_round_trips() -> Result<(), String> {
-    with_subject(conformance::every_mechanism_round_trips)
-}
-
-#[test]
-fn full_cycle_ends_in_sync() -> Result<(), String> {
-    with_subject(conformance::full_cycle_ends_in_sync)
-}
-
-#[test]
-fn all_checks_in_sequence_on_one_host() -> Result<(), String> {
-    with_subject(|subject| {
-        for (name, result) in conformance::run_all(subject) {
-            result.map_err(|e| format!("{name}: {e}"))?;
-        }
-        Ok(())
-    })
-}
+offmirror_core::conformance_tests!(with_subject);

@@ -29,6 +29,56 @@ use crate::{
     VolumeManager, plan,
 };
 
+/// Writes one `#[test]` per conformance check, plus one that runs them all in sequence on
+/// one host, so that every backend's suite runs every check (a check added here reaches
+/// them all). `$with_subject` is a function `fn(fn(&Subject<'_>) -> CheckResult) ->
+/// Result<(), String>` that sets up a fresh host, builds the [`Subject`] and runs the
+/// check on it.
+///
+/// ```ignore
+/// fn with_subject(check: fn(&Subject<'_>) -> CheckResult) -> Result<(), String> { ... }
+/// offmirror_core::conformance_tests!(with_subject);
+/// ```
+#[macro_export]
+macro_rules! conformance_tests {
+    ($with_subject:path) => {
+        #[test]
+        fn inventory_is_consistent() -> Result<(), String> {
+            $with_subject($crate::conformance::inventory_is_consistent)
+        }
+
+        #[test]
+        fn preview_changes_nothing() -> Result<(), String> {
+            $with_subject($crate::conformance::preview_changes_nothing)
+        }
+
+        #[test]
+        fn freeze_and_thaw_are_idempotent() -> Result<(), String> {
+            $with_subject($crate::conformance::freeze_and_thaw_are_idempotent)
+        }
+
+        #[test]
+        fn every_mechanism_round_trips() -> Result<(), String> {
+            $with_subject($crate::conformance::every_mechanism_round_trips)
+        }
+
+        #[test]
+        fn full_cycle_ends_in_sync() -> Result<(), String> {
+            $with_subject($crate::conformance::full_cycle_ends_in_sync)
+        }
+
+        #[test]
+        fn all_checks_in_sequence_on_one_host() -> Result<(), String> {
+            $with_subject(|subject| {
+                for (name, result) in $crate::conformance::run_all(subject) {
+                    result.map_err(|e| format!("{name}: {e}"))?;
+                }
+                Ok(())
+            })
+        }
+    };
+}
+
 /// The backend under test.
 pub struct Subject<'a> {
     /// Its volume manager.

@@ -21,37 +21,4 @@ fn with_subject(check: fn(&Subject<'_>) -> conformance::CheckResult) -> Result<(
     check(&subject)
 }
 
-#[test]
-fn inventory_is_consistent() -> Result<(), String> {
-    with_subject(conformance::inventory_is_consistent)
-}
-
-#[test]
-fn preview_changes_nothing() -> Result<(), String> {
-    with_subject(conformance::preview_changes_nothing)
-}
-
-#[test]
-fn freeze_and_thaw_are_idempotent() -> Result<(), String> {
-    with_subject(conformance::freeze_and_thaw_are_idempotent)
-}
-
-#[test]
-fn every_mechanism_round_trips() -> Result<(), String> {
-    with_subject(conformance::every_mechanism_round_trips)
-}
-
-#[test]
-fn full_cycle_ends_in_sync() -> Result<(), String> {
-    with_subject(conformance::full_cycle_ends_in_sync)
-}
-
-#[test]
-fn all_checks_in_sequence_on_one_host() -> Result<(), String> {
-    with_subject(|subject| {
-        for (name, result) in conformance::run_all(subject) {
-            result.map_err(|e| format!("{name}: {e}"))?;
-        }
-        Ok(())
-    })
-}
+offmirror_core::conformance_tests!(with_subject);
