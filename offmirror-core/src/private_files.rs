@@ -15,7 +15,9 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     }
     builder.create(dir)
 }
-/// Writes `bytes` to a new or truncated file, mode 0600, and syncs it.
+/// Writes `bytes` to a new or truncated file, mode 0600. Not synced: these files (hook
+/// contexts, report copies) are read back at once or are copies of what the caller has;
+/// what must survive a crash goes through the journal.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut options = OpenOptions::new();
@@ -26,8 +28,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    file.write_all(bytes)
 }
 
 /// Opens a file for appending, creating it with mode 0600.

@@ -1,6 +1,6 @@
 //! JFS and JFS2 file systems from `lsfs -c`, with their mount state from `mount`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use offmirror_core::{FileSystem, LogDevice, LvName, MountPoint, Vfs};
 
@@ -53,6 +53,14 @@ pub(crate) fn filesystems(
     split_mounts: &HashSet<String>,
 ) -> Vec<FileSystem> {
     let mut out: Vec<FileSystem> = Vec::new();
+    // Looked up once per file system: indexes keep a host of many file systems linear.
+    let mut seen: HashSet<LvName> = HashSet::new();
+    let mut mounted: HashMap<(&str, &str), &MountEntry> = HashMap::new();
+    for m in mounts {
+        mounted
+            .entry((m.mount_point.as_str(), m.device.as_str()))
+            .or_insert(m);
+    }
     for entry in entries {
         let Some(vfs) = vfs(entry.vfs.as_deref()) else {
             continue;
@@ -67,15 +75,13 @@ pub(crate) fn filesystems(
         else {
             continue;
         };
-        if split_mounts.contains(&entry.mount_point) || out.iter().any(|fs| fs.device == lv) {
+        if split_mounts.contains(&entry.mount_point) || !seen.insert(lv.clone()) {
             continue;
         }
         let Ok(mount_point) = MountPoint::new(entry.mount_point.as_str()) else {
             continue;
         };
-        let mount = mounts
-            .iter()
-            .find(|m| m.mount_point == entry.mount_point && m.device == device);
+        let mount = mounted.get(&(entry.mount_point.as_str(), device)).copied();
         let log = mount
             .and_then(|m| log_device(m.options.iter().map(String::as_str)))
             .or_else(|| {

@@ -540,7 +540,8 @@ impl<'r> Run<'r, '_> {
             },
         };
         let journaled = if self.prejournaled.contains(&journal_index) {
-            self.journal.append_deferred(&outcome)
+            self.journal.append_deferred(outcome);
+            Ok(())
         } else {
             self.journal.append(&outcome)
         };

@@ -10,6 +10,8 @@ pub struct JournalWriter {
     file: File,
     path: PathBuf,
     sync: bool,
+    /// Records written by the next append (see [`Self::append_deferred`]).
+    pending: Vec<Record>,
 }
 
 impl JournalWriter {
@@ -37,6 +39,7 @@ impl JournalWriter {
             file,
             path: path.to_path_buf(),
             sync,
+            pending: Vec::new(),
         })
     }
 
@@ -52,7 +55,7 @@ impl JournalWriter {
 
     /// Writes records and syncs the file once.
     pub fn append_batch(&mut self, records: &[Record]) -> std::io::Result<()> {
-        for record in records {
+        for record in std::mem::take(&mut self.pending).iter().chain(records) {
             self.write(record)?;
         }
         if self.sync {
@@ -62,11 +65,12 @@ impl JournalWriter {
         }
     }
 
-    /// Writes a record without syncing; the next [`Self::append`] makes it durable. For
-    /// outcomes inside the quiesce window, whose intents are already on disk: losing
-    /// them in a crash only makes recovery re-check what it re-reads anyway.
-    pub fn append_deferred(&mut self, record: &Record) -> std::io::Result<()> {
-        self.write(record)
+    /// Keeps a record to be written, in order, by the next [`Self::append`] — no
+    /// serialisation, no system call now. For outcomes inside the quiesce window, whose
+    /// intents are already on disk: losing them in a crash only makes recovery re-check
+    /// what it re-reads anyway.
+    pub fn append_deferred(&mut self, record: Record) {
+        self.pending.push(record);
     }
 
     fn write(&mut self, record: &Record) -> std::io::Result<()> {
