@@ -35,7 +35,7 @@ use crate::{
 /// Result<(), String>` that sets up a fresh host, builds the [`Subject`] and runs the
 /// check on it.
 ///
-/// ```ignore
+/// ```text
 /// fn with_subject(check: fn(&Subject<'_>) -> CheckResult) -> Result<(), String> { ... }
 /// offmirror_core::conformance_tests!(with_subject);
 /// ```

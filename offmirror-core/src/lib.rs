@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod cancel;
 pub mod conformance;
 mod copy;
 mod duration_secs;
@@ -62,6 +63,7 @@ mod request;
 mod timestamp;
 
 pub use backend::{Applied, FsController, HookOutcome, HookRunner, HookStatus, VolumeManager};
+pub use cancel::CancelToken;
 pub use copy::{CopyNumber, CopyNumberError};
 pub use error::{BackendError, HookError, RunError, display_chain};
 pub use executor::{

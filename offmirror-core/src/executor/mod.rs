@@ -42,6 +42,8 @@ pub struct ExecOptions {
     /// real hosts — e.g. `/var/locks/offmirror` — not for simulated ones, whose VG names
     /// are not the host's.
     pub vg_lock_dir: Option<PathBuf>,
+    /// Cancels the run when set (see [`crate::CancelToken`]).
+    pub cancel: Option<crate::CancelToken>,
 }
 
 impl Default for ExecOptions {
@@ -51,6 +53,7 @@ impl Default for ExecOptions {
             resync_poll: Duration::from_secs(2),
             sync_journal: true,
             vg_lock_dir: None,
+            cancel: None,
         }
     }
 }
@@ -493,6 +496,16 @@ impl<'r> Run<'r, '_> {
 
     fn step(&mut self, index: usize, journal_index: usize, step: &Step) {
         let observer = self.exec.observer;
+        let cancelled = self
+            .exec
+            .options
+            .cancel
+            .as_ref()
+            .is_some_and(crate::CancelToken::is_cancelled);
+        if cancelled && !self.recovery && self.state.cancel() {
+            let message = "cancelled by the caller: going to the safe end (rejoin what is split)";
+            observer.on_event(&Event::Error { message });
+        }
         if self.gone.get() || !self.state.should_run(step) {
             observer.on_event(&Event::StepSkipped { index, step });
             return;

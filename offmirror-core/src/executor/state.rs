@@ -20,6 +20,8 @@ struct UnitCounts {
 pub(super) struct RunState {
     /// A failure sent the run to its safe end: only steps that undo or finish run.
     unwinding: bool,
+    /// The caller cancelled the run.
+    cancelled: bool,
     /// The application was (or may have been) quiesced, so `resume` is owed.
     resume_due: bool,
     resume_ran: bool,
@@ -48,6 +50,7 @@ impl RunState {
     pub(super) fn new() -> Self {
         Self {
             unwinding: false,
+            cancelled: false,
             resume_due: false,
             resume_ran: false,
             post_ran: false,
@@ -243,6 +246,18 @@ impl RunState {
             }
             _ => {}
         }
+    }
+
+    /// Sends the run to its safe end because the caller cancelled it; `true` the first
+    /// time.
+    pub(super) fn cancel(&mut self) -> bool {
+        if self.cancelled {
+            return false;
+        }
+        self.cancelled = true;
+        self.unwinding = true;
+        self.errors.push("cancelled by the caller".to_string());
+        true
     }
 
     /// An error that is not a step's own (a journal write).
