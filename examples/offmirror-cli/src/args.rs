@@ -17,9 +17,29 @@ use clap::{Args, Parser, Subcommand};
                   recover`; 4 refused: another run holds the work directory."
 )]
 pub struct Cli {
+    /// Print only errors and the final result, no progress.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: every step as it starts, every resync poll (repeat for more).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Command {
+    /// Whether the command prints JSON on standard output (progress then goes to
+    /// standard error).
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Demo(a) => a.json,
+            Command::Preview(a) | Command::Run(a) => a.json,
+            Command::Recover(a) => a.json,
+            Command::Status(a) => a.json,
+            Command::Sim(_) | Command::Aix(_) => false,
+        }
+    }
 }
 
 /// Subcommands.

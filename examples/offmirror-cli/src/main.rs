@@ -25,7 +25,9 @@ fn main() -> ExitCode {
     if let Some(code) = emulated_command() {
         return code;
     }
+    restore_sigpipe();
     let cli = args::Cli::parse();
+    progress::init(cli.quiet, cli.verbose, cli.command.json());
     let result = match cli.command {
         args::Command::Demo(a) => demo::run(&a),
         args::Command::Preview(a) => sim_cmd::preview(&a),
@@ -61,4 +63,15 @@ fn emulated_command() -> Option<ExitCode> {
     Some(ExitCode::from(
         u8::try_from(output.status.clamp(0, 255)).unwrap_or(1),
     ))
+}
+
+/// Lets `offmirror status | head` end quietly, as command-line tools do, instead of
+/// failing on every write after the reader has gone.
+#[allow(unsafe_code)]
+fn restore_sigpipe() {
+    // SAFETY: resetting SIGPIPE to its default action at the start of `main`, before any
+    // thread is started, changes no memory of this program.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

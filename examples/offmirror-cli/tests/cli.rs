@@ -846,3 +846,35 @@ fn a_bad_run_id_is_refused() -> TestResult {
         .stderr(predicate::str::contains("invalid run id \"../x\""));
     Ok(())
 }
+
+#[test]
+fn quiet_and_verbose_set_how_much_progress_is_printed() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let run = |flag: &str, dir: &str| -> Result<String, Box<dyn std::error::Error>> {
+        let out = cargo_bin_cmd!("offmirror")
+            .args([flag, "demo", "--work-dir"])
+            .arg(tmp.path().join(dir))
+            .output()?;
+        assert!(out.status.success());
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let quiet = run("--quiet", "q")?;
+    assert!(!quiet.contains("== split"), "{quiet}");
+    assert!(
+        quiet.contains("Quiesce window:"),
+        "the report is still printed"
+    );
+    let step_start = "   split unit 0 (vg_split datavg: oradatalv loglv01 oraloglv rawdb) ...\n";
+    let verbose = run("-v", "v")?;
+    assert!(verbose.contains("== split"));
+    assert!(verbose.contains(step_start), "{verbose}");
+    // Without -v, step starts are not printed; progress is.
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["demo", "--work-dir"])
+        .arg(tmp.path().join("n"))
+        .output()?;
+    let normal = String::from_utf8(out.stdout)?;
+    assert!(normal.contains("== split"));
+    assert!(!normal.contains(step_start));
+    Ok(())
+}
