@@ -96,3 +96,43 @@ fn demo_host_backs_up_and_ends_in_sync() -> Result<(), Box<dyn std::error::Error
     }
     Ok(())
 }
+
+#[test]
+fn every_phase_started_is_finished_in_order() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let host = SimHost::demo();
+    let hooks = SimHookRunner::new(host.clone());
+    let req = request(tmp.path())?;
+    let plan = plan(
+        &host.inventory()?,
+        &req,
+        &host.capabilities(),
+        &LocalFacts::assume_usable(&req),
+    )
+    .into_plan()?;
+    let seen = std::cell::RefCell::new(Vec::new());
+    let observer = |e: &Event<'_>| match e {
+        Event::PhaseStarted { phase } => seen.borrow_mut().push(format!("+{phase}")),
+        Event::PhaseFinished { phase, steps, .. } => {
+            seen.borrow_mut().push(format!("-{phase}:{steps}"))
+        }
+        _ => {}
+    };
+    let report = Executor::new(&host, &host, &hooks)
+        .observer(&observer)
+        .options(ExecOptions {
+            resync_poll: Duration::ZERO,
+            sync_journal: false,
+            ..ExecOptions::default()
+        })
+        .run(&plan)?;
+    let seen = seen.into_inner();
+    let expected: Vec<String> = report
+        .phases
+        .iter()
+        .flat_map(|p| [format!("+{}", p.phase), format!("-{}:{}", p.phase, p.steps)])
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(report.phases.len(), 12);
+    Ok(())
+}

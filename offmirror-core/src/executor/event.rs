@@ -23,6 +23,16 @@ pub enum Event<'a> {
         /// The phase.
         phase: Phase,
     },
+    /// A phase ended (the next one begins, or the run ends).
+    PhaseFinished {
+        /// The phase.
+        phase: Phase,
+        /// Time spent in its steps.
+        #[serde(with = "crate::duration_secs")]
+        duration: Duration,
+        /// Steps run in it.
+        steps: u32,
+    },
     /// A step is about to run.
     StepStarted {
         /// Its position in the plan.

@@ -476,6 +476,13 @@ impl<'r> Run<'r, '_> {
                 .on_event(&Event::Error { message: &message });
             self.state.error(message);
         }
+        if let Some(last) = self.state.current_phase() {
+            self.exec.observer.on_event(&Event::PhaseFinished {
+                phase: last.phase,
+                duration: last.duration,
+                steps: last.steps,
+            });
+        }
         let report = self
             .state
             .into_report(self.plan, self.run_id, started_at, started.elapsed());
@@ -511,7 +518,15 @@ impl<'r> Run<'r, '_> {
             return;
         }
         let phase = step.phase();
+        let previous = self.state.current_phase().cloned();
         if self.state.enter_phase(phase) {
+            if let Some(done) = previous {
+                observer.on_event(&Event::PhaseFinished {
+                    phase: done.phase,
+                    duration: done.duration,
+                    steps: done.steps,
+                });
+            }
             observer.on_event(&Event::PhaseStarted { phase });
         }
         self.state.before_step(step);

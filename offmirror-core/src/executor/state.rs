@@ -163,6 +163,11 @@ impl RunState {
         }
     }
 
+    /// The phase being run, with its time and steps so far.
+    pub(super) fn current_phase(&self) -> Option<&PhaseTiming> {
+        self.phases.last()
+    }
+
     /// Records entry into a phase; `true` when it is a new phase.
     pub(super) fn enter_phase(&mut self, phase: Phase) -> bool {
         if self.phases.last().is_some_and(|p| p.phase == phase) {
