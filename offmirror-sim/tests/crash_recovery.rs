@@ -316,3 +316,35 @@ fn of_two_concurrent_runs_exactly_one_proceeds() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_run_that_died_writing_its_first_record_is_closed_by_recover() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let host = SimHost::demo();
+    let plan = plan_for(&host, tmp.path())?;
+    // Killed after creating the journal, before (or while) writing the Begin record.
+    for (id, content) in [
+        ("empty", &b""[..]),
+        ("torn", &b"1234abcd {\"record\":\"beg"[..]),
+    ] {
+        let dir = run_dir(tmp.path(), id);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(journal::JOURNAL_FILE), content)?;
+    }
+    assert_eq!(interrupted_runs(tmp.path())?.len(), 2);
+    let hooks = SimHookRunner::new(host.clone());
+    let reports = Executor::new(&host, &host, &hooks)
+        .options(options())
+        .recover(tmp.path())?;
+    assert!(reports.is_empty(), "nothing ran, nothing to report");
+    assert!(interrupted_runs(tmp.path())?.is_empty());
+    assert!(
+        hooks.calls().is_empty(),
+        "no hook is owed: nothing had started"
+    );
+    let report = Executor::new(&host, &host, &hooks)
+        .options(options())
+        .run(&plan)?;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    Ok(())
+}

@@ -205,10 +205,22 @@ impl<'a> Executor<'a> {
                 Record::Begin { plan, .. } => Some(plan.as_ref().clone()),
                 _ => None,
             }) else {
+                // The run died while writing its Begin record: no step had started (they
+                // all come after it), so there is nothing to undo — close the journal.
+                if contents.records.is_empty() {
+                    open_journal(&dir, self.options.sync_journal)?
+                        .append(&Record::End {
+                            outcome: RunOutcome::Failed,
+                            recovered: true,
+                        })
+                        .map_err(|source| RunError::Journal { path, source })?;
+                    continue;
+                }
                 return Err(RunError::Journal {
                     path,
                     source: std::io::Error::other(
-                        "the journal has no Begin record; nothing can be recovered from it automatically",
+                        "the journal has records but no Begin record; nothing can be recovered \
+                         from it automatically",
                     ),
                 });
             };

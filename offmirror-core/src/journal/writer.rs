@@ -32,6 +32,7 @@ impl JournalWriter {
             options.mode(0o600);
         }
         let file = options.open(path)?;
+        drop_torn_tail(path, &file)?;
         if let Some(dir) = path.parent().filter(|_| sync) {
             File::open(dir)?.sync_all()?;
         }
@@ -81,5 +82,68 @@ impl JournalWriter {
         line.extend_from_slice(&json);
         line.push(b'\n');
         self.file.write_all(&line)
+    }
+}
+
+/// Cuts an incomplete last line (a write torn by a crash) off the journal, so that the
+/// records appended after it start on a line of their own. The torn record described a
+/// step in doubt, which recovery re-checks on the host anyway.
+fn drop_torn_tail(path: &Path, file: &File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut reader = File::open(path)?;
+    let mut keep = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let start = keep.saturating_sub(buf.len() as u64);
+        let chunk = usize::try_from(keep - start).unwrap_or(0);
+        reader.seek(SeekFrom::Start(start))?;
+        let Some(window) = buf.get_mut(..chunk) else {
+            return Ok(());
+        };
+        reader.read_exact(window)?;
+        if keep == len && window.last() == Some(&b'\n') {
+            return Ok(());
+        }
+        if let Some(i) = window.iter().rposition(|&b| b == b'\n') {
+            return file.set_len(start + i as u64 + 1);
+        }
+        if start == 0 {
+            return file.set_len(0);
+        }
+        keep = start;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RunOutcome;
+
+    #[test]
+    fn a_torn_tail_is_cut_before_appending() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("j");
+        let end = Record::End {
+            outcome: RunOutcome::Success,
+            recovered: false,
+        };
+        JournalWriter::open(&path)?.append(&end)?;
+        let whole = std::fs::read(&path)?;
+        let mut torn = whole.clone();
+        torn.extend_from_slice(b"0badc0de {\"record\":\"en");
+        std::fs::write(&path, &torn)?;
+        JournalWriter::open(&path)?.append(&end)?;
+        let read = crate::journal::read_journal(&path)?;
+        assert_eq!(read.records.len(), 2);
+        assert!(!read.torn_tail);
+        // A journal holding only a torn line is emptied.
+        std::fs::write(&path, b"0badc0de {\"rec")?;
+        JournalWriter::open(&path)?;
+        assert_eq!(std::fs::metadata(&path)?.len(), 0);
+        Ok(())
     }
 }
