@@ -155,15 +155,19 @@ fn to_output(output: &std::process::Output) -> CommandOutput {
     }
 }
 
+impl DuctRunner {
+    /// Starts `argv` as a process.
+    fn spawn(&self, argv: &[String]) -> Result<duct::Handle, RunError> {
+        self.expression(argv)?.start().map_err(|e| RunError::Spawn {
+            argv: argv.to_vec(),
+            source: Arc::new(e),
+        })
+    }
+}
+
 impl CommandRunner for DuctRunner {
     fn run(&self, argv: &[String]) -> Result<CommandOutput, RunError> {
-        let handle = self
-            .expression(argv)?
-            .start()
-            .map_err(|e| RunError::Spawn {
-                argv: argv.to_vec(),
-                source: Arc::new(e),
-            })?;
+        let handle = self.spawn(argv)?;
         let finished = match Instant::now().checked_add(self.timeout) {
             Some(deadline) => handle.wait_deadline(deadline).map(|o| o.map(to_output)),
             None => handle.wait().map(|o| Some(to_output(o))),
@@ -192,13 +196,7 @@ impl CommandRunner for DuctRunner {
     }
 
     fn start(&self, argv: &[String]) -> Result<BackgroundJob, RunError> {
-        let handle = self
-            .expression(argv)?
-            .start()
-            .map_err(|e| RunError::Spawn {
-                argv: argv.to_vec(),
-                source: Arc::new(e),
-            })?;
+        let handle = self.spawn(argv)?;
         let job = BackgroundJob::pending(argv.to_vec());
         let done = job.clone();
         let owned = argv.to_vec();
