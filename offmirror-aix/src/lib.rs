@@ -36,7 +36,7 @@ mod error;
 mod exec;
 pub mod inventory;
 pub mod parse;
-pub mod runner;
+pub use offmirror_command as runner;
 pub mod split_names;
 
 pub use backend::{AixBackend, BACKEND_NAME};

@@ -42,7 +42,7 @@ impl fmt::Display for ExitState {
 /// The result of a command that ran to its end.
 ///
 /// ```
-/// use offmirror_aix::runner::{CommandOutput, ExitState};
+/// use offmirror_command::{CommandOutput, ExitState};
 /// let out = CommandOutput::new(ExitState::Code(0), "rootvg\n", "");
 /// assert!(out.status.success());
 /// assert_eq!(out.stdout, "rootvg\n");
@@ -88,7 +88,7 @@ const STDERR_TAIL_CHARS: usize = 2000;
 /// characters), trimmed, joined with newlines.
 ///
 /// ```
-/// use offmirror_aix::runner::stderr_tail;
+/// use offmirror_command::stderr_tail;
 /// let err = (1..=12).map(|n| format!("line {n}\n")).collect::<String>();
 /// let tail = stderr_tail(&err);
 /// assert!(tail.starts_with("line 3\n"));

@@ -10,7 +10,7 @@ use super::{CommandOutput, RunError};
 /// the command ends; [`BackgroundJob::poll`] reads it.
 ///
 /// ```
-/// use offmirror_aix::runner::{BackgroundJob, CommandOutput};
+/// use offmirror_command::{BackgroundJob, CommandOutput};
 /// let job = BackgroundJob::pending(vec!["syncvg".into(), "-v".into(), "datavg".into()]);
 /// assert!(job.poll().is_none());
 /// job.complete(Ok(CommandOutput::ok("")));

@@ -1,4 +1,5 @@
-//! Running AIX commands: the [`CommandRunner`] trait and its implementations.
+//! Running system commands for offmirror's backends (AIX LVM, Linux LVM2): the
+//! [`CommandRunner`] trait and its implementations.
 //!
 //! Commands are always given as an argument vector and never pass through a shell. A
 //! runner returns every command that ran to its end as a [`CommandOutput`], whatever its
@@ -10,6 +11,8 @@
 //!   reports the outcome as in doubt.
 //! - [`RecordingRunner`] wraps another runner and records every command line.
 //! - [`ScriptedRunner`] answers from a script of canned outputs, for tests.
+
+#![deny(missing_docs)]
 
 mod background;
 mod duct_runner;
@@ -32,13 +35,13 @@ pub use scripted::ScriptedRunner;
 /// Object-safe, so backends hold it as `Box<dyn CommandRunner>` or generically.
 ///
 /// ```
-/// use offmirror_aix::runner::{CommandOutput, CommandRunner, ScriptedRunner};
+/// use offmirror_command::{CommandOutput, CommandRunner, ScriptedRunner};
 /// let runner = ScriptedRunner::new().on("lsvg -o", CommandOutput::ok("rootvg\n"));
 /// let out = runner.run(&["lsvg".into(), "-o".into()])?;
 /// assert_eq!(out.stdout, "rootvg\n");
-/// # Ok::<(), offmirror_aix::runner::RunError>(())
+/// # Ok::<(), offmirror_command::RunError>(())
 /// ```
-#[cfg_attr(test, mockall::automock)]
+#[cfg_attr(any(test, feature = "mock"), mockall::automock)]
 pub trait CommandRunner {
     /// Runs `argv` to its end (or to the runner's timeout) and returns what it printed.
     ///
@@ -89,7 +92,7 @@ impl<R: CommandRunner + ?Sized> CommandRunner for Arc<R> {
 /// For reading only: commands are never run from this text.
 ///
 /// ```
-/// use offmirror_aix::runner::display_argv;
+/// use offmirror_command::display_argv;
 /// let argv = ["chfs", "-a", "splitcopy=/w/split/lv01", "/my data"].map(String::from);
 /// assert_eq!(display_argv(&argv), "chfs -a splitcopy=/w/split/lv01 '/my data'");
 /// ```

@@ -30,11 +30,11 @@ use super::{BackgroundJob, CommandOutput, CommandRunner, ExitState, RunError};
 ///
 /// ```
 /// use std::time::Duration;
-/// use offmirror_aix::runner::{CommandRunner, DuctRunner};
+/// use offmirror_command::{CommandRunner, DuctRunner};
 /// let runner = DuctRunner::new().timeout(Duration::from_secs(30));
 /// let out = runner.run(&["echo".into(), "$HOME".into()])?;
 /// assert_eq!(out.stdout, "$HOME\n"); // no shell: no expansion
-/// # Ok::<(), offmirror_aix::runner::RunError>(())
+/// # Ok::<(), offmirror_command::RunError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct DuctRunner {
@@ -51,7 +51,7 @@ impl Default for DuctRunner {
 }
 
 impl DuctRunner {
-    /// Where AIX keeps the LVM and file-system commands, and the basic tools.
+    /// Where AIX and Linux keep the LVM and file-system commands, and the basic tools.
     pub const DEFAULT_PATH: &'static str = "/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// How long a command may run before its outcome is reported in doubt.

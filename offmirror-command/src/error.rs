@@ -70,7 +70,7 @@ impl RunError {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use offmirror_aix::runner::RunError;
+    /// use offmirror_command::RunError;
     /// let e = RunError::TimedOut { argv: vec!["splitvg".into()], after: Duration::from_secs(5) };
     /// assert!(e.is_in_doubt());
     /// assert!(!RunError::Empty.is_in_doubt());

@@ -20,7 +20,7 @@ enum Answer {
 /// [`RunError::NotFound`], so a test notices a command it did not expect.
 ///
 /// ```
-/// use offmirror_aix::runner::{CommandOutput, CommandRunner, ScriptedRunner};
+/// use offmirror_command::{CommandOutput, CommandRunner, ScriptedRunner};
 /// let runner = ScriptedRunner::new()
 ///     .on("lsvg", CommandOutput::ok("rootvg\n"))
 ///     .on("lsvg", CommandOutput::ok("rootvg\ndatavg\n"));
@@ -29,7 +29,7 @@ enum Answer {
 /// assert_eq!(runner.run(&lsvg)?.stdout, "rootvg\ndatavg\n");
 /// assert_eq!(runner.run(&lsvg)?.stdout, "rootvg\ndatavg\n");
 /// assert!(runner.run(&["lspv".to_string()]).is_err());
-/// # Ok::<(), offmirror_aix::runner::RunError>(())
+/// # Ok::<(), offmirror_command::RunError>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct ScriptedRunner {

@@ -57,13 +57,13 @@ impl CommandLog {
 /// for tests and for reports ("which commands did this run issue").
 ///
 /// ```
-/// use offmirror_aix::runner::{CommandOutput, CommandRunner, RecordingRunner, ScriptedRunner};
+/// use offmirror_command::{CommandOutput, CommandRunner, RecordingRunner, ScriptedRunner};
 /// let runner = RecordingRunner::new(ScriptedRunner::new().on("lsvg", CommandOutput::ok("rootvg\n")));
 /// let log = runner.log();
 /// runner.run(&["lsvg".to_string()])?;
 /// assert_eq!(log.lines(), ["lsvg"]);
 /// assert_eq!(log.count(), 1);
-/// # Ok::<(), offmirror_aix::runner::RunError>(())
+/// # Ok::<(), offmirror_command::RunError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct RecordingRunner<R> {
