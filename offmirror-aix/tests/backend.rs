@@ -936,7 +936,7 @@ fn capabilities_offer_every_mechanism_and_freeze() {
     let (backend, _) = backend(ScriptedRunner::new());
     let caps = backend.capabilities();
     assert_eq!(caps.backend, "aix");
-    assert!(caps.freeze_jfs2);
+    assert!(caps.freeze);
     for m in [
         Mechanism::VgSplit,
         Mechanism::FsSplitCopy,

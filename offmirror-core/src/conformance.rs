@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use crate::{
     Applied, BackupRequest, Capabilities, ExecOptions, Executor, FsController, HookPhase,
-    HookRunner, HookSpec, Inventory, LocalFacts, Mechanism, Plan, SplitUnit, Target, Vfs,
-    VolumeManager, plan,
+    HookRunner, HookSpec, Inventory, LocalFacts, Mechanism, Plan, SplitUnit, Target, VolumeManager,
+    plan,
 };
 
 /// Writes one `#[test]` per conformance check, plus one that runs them all in sequence on
@@ -215,15 +215,15 @@ fn strip_data(mut inv: Inventory) -> Inventory {
 
 /// Freezing a frozen file system and thawing a thawed one report `AlreadyDone`.
 pub fn freeze_and_thaw_are_idempotent(subject: &Subject<'_>) -> CheckResult {
-    if !subject.volumes.capabilities().freeze_jfs2 {
+    if !subject.volumes.capabilities().freeze {
         return Ok(());
     }
     let inv = inventory(subject)?;
     let fs = inv
         .filesystems
         .iter()
-        .find(|f| f.vfs == Vfs::Jfs2 && f.mounted && f.mount_point.as_str() != "/")
-        .ok_or("the host has no mounted JFS2 file system to freeze")?;
+        .find(|f| f.vfs.split_needs_freeze() && f.mounted && f.mount_point.as_str() != "/")
+        .ok_or("the host has no mounted file system it can freeze")?;
     let mp = &fs.mount_point;
     let e = |what: &str| {
         let what = what.to_string();

@@ -43,6 +43,7 @@ mod backend;
 mod cancel;
 pub mod conformance;
 mod copy;
+mod dialect;
 mod duration_secs;
 mod error;
 mod executor;
@@ -65,6 +66,7 @@ mod timestamp;
 pub use backend::{Applied, FsController, HookOutcome, HookRunner, HookStatus, VolumeManager};
 pub use cancel::CancelToken;
 pub use copy::{CopyNumber, CopyNumberError};
+pub use dialect::Dialect;
 pub use error::{BackendError, HookError, RunError, display_chain};
 pub use executor::{
     Event, ExecOptions, Executor, HookReport, ManualRecovery, ManualStep, Observer, PhaseTiming,
@@ -76,10 +78,12 @@ pub use journal::JournalError;
 pub use lock::{LOCK_FILE, LockError, WorkDirLock};
 pub use mechanism::{Capabilities, Mechanism};
 pub use model::{
-    FileSystem, Inventory, LogDevice, LogicalVolume, LvLocation, LvType, MirrorCopy,
+    FileSystem, Inventory, LogDevice, LogicalVolume, LvBlocker, LvLocation, LvType, MirrorCopy,
     PhysicalVolume, PpRef, PvState, SplitMark, SplitVia, Vfs, VolumeGroup,
 };
-pub use name::{LvName, MAX_LVM_NAME_LEN, MountPoint, NameError, NameKind, PvName, VgName};
+pub use name::{
+    LvName, MAX_LVM_NAME_LEN, MAX_NAME_LEN, MountPoint, NameError, NameKind, PvName, VgName,
+};
 pub use plan::{Phase, Plan, SplitName, SplitUnit, Step, UnitFs, UnitLv};
 pub use planner::{plan, split_copy_name};
 pub use preflight::LocalFacts;

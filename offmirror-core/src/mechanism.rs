@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{LvType, Vfs};
+use crate::{Dialect, LvType, Vfs};
 
 /// A way to split a mirror copy off and rejoin it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -23,6 +23,11 @@ pub enum Mechanism {
     /// Remove the copy into a new LV (`splitlvcopy`) and rebuild it afterwards: every
     /// partition of the copy is resynchronised. Only when the request allows it.
     FullResyncSplit,
+    /// Split one image off a Linux LVM2 raid1 LV with `lvconvert --splitmirrors 1
+    /// --trackchanges`, rejoined by `lvconvert --mergemirrors`: writes to the LV are
+    /// tracked, so the merge resynchronises only the regions written while split. Per LV;
+    /// mounted ext4 and XFS inside a freeze, raw and unmounted LVs as they are.
+    TrackedImageSplit,
 }
 
 impl Mechanism {
@@ -33,6 +38,7 @@ impl Mechanism {
             Mechanism::FsSplitCopy => "fs_split_copy",
             Mechanism::LvCopy => "lv_copy",
             Mechanism::FullResyncSplit => "full_resync_split",
+            Mechanism::TrackedImageSplit => "tracked_image_split",
         }
     }
 
@@ -58,6 +64,10 @@ impl Mechanism {
             Mechanism::FullResyncSplit => {
                 matches!(lv_type, LvType::Jfs | LvType::Jfs2 | LvType::Raw)
             }
+            Mechanism::TrackedImageSplit => {
+                matches!(lv_type, LvType::Ext4 | LvType::Xfs | LvType::Raw)
+                    && !matches!(fs, Some((Vfs::Jfs | Vfs::Jfs2, _)))
+            }
         }
     }
 }
@@ -76,8 +86,13 @@ pub struct Capabilities {
     pub backend: String,
     /// The split mechanisms the backend implements.
     pub mechanisms: Vec<Mechanism>,
-    /// The backend can freeze and thaw mounted JFS2 file systems with a timeout.
-    pub freeze_jfs2: bool,
+    /// The backend can freeze and thaw the mounted file systems it splits below the file
+    /// system (JFS2 on AIX, ext4 and XFS on Linux), with a timeout after which they thaw.
+    #[serde(alias = "freeze")]
+    pub freeze: bool,
+    /// Whose commands the fixes in problems name.
+    #[serde(default)]
+    pub dialect: Dialect,
 }
 
 impl Capabilities {

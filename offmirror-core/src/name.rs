@@ -1,15 +1,19 @@
 //! Validated names of LVM objects and file-system mount points.
 //!
 //! Names arrive from users (job files, command lines) and from command output. They are
-//! checked once, on construction, against what AIX itself accepts, so that every later use
-//! (an argv entry, a file name in the work directory, a JSON field) can rely on them.
+//! checked once, on construction, against what AIX and Linux LVM2 accept, so that every
+//! later use (an argv entry, a file name in the work directory, a JSON field) can rely on
+//! them. AIX allows shorter names than LVM2; its own commands refuse the longer ones.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The longest VG, LV or PV name AIX accepts.
+/// The longest VG, LV or PV name AIX accepts; offmirror's split names are cut to fit it.
 pub const MAX_LVM_NAME_LEN: usize = 15;
+
+/// The longest VG, LV or PV name accepted at all (LVM2's limit).
+pub const MAX_NAME_LEN: usize = 127;
 
 /// The longest mount point accepted.
 pub const MAX_MOUNT_POINT_LEN: usize = 1023;
@@ -59,13 +63,15 @@ fn reject(kind: NameKind, name: &str, reason: impl Into<String>) -> NameError {
     }
 }
 
-/// Checks a VG, LV or PV name against AIX's rules.
+/// Checks a VG, LV or PV name: 1 to 127 characters from `A-Z a-z 0-9 _ . + -`, not
+/// starting with `-`; a PV name may also be a device path (`/dev/vdb`).
 fn check_lvm_name(kind: NameKind, name: &str) -> Result<(), NameError> {
-    const FIX: &str = "use 1 to 15 characters from A-Z a-z 0-9 _ . - not starting with '-'";
+    const FIX: &str = "use 1 to 127 characters from A-Z a-z 0-9 _ . + - not starting with '-' \
+                       (AIX: at most 15)";
     if name.is_empty() {
         return Err(reject(kind, name, format!("it is empty; {FIX}")));
     }
-    if name.len() > MAX_LVM_NAME_LEN {
+    if name.len() > MAX_NAME_LEN {
         return Err(reject(
             kind,
             name,
@@ -82,11 +88,14 @@ fn check_lvm_name(kind: NameKind, name: &str) -> Result<(), NameError> {
     if name == "." || name == ".." {
         return Err(reject(kind, name, format!("it is a directory name; {FIX}")));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-    {
+    let path_ok = kind == NameKind::PhysicalVolume && name.starts_with("/dev/");
+    if let Some(bad) = name.chars().find(|&c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-') || (path_ok && c == '/'))
+    }) {
         return Err(reject(kind, name, format!("it contains {bad:?}; {FIX}")));
+    }
+    if path_ok && name.split('/').any(|part| part == "..") {
+        return Err(reject(kind, name, format!("it climbs out of /dev; {FIX}")));
     }
     Ok(())
 }
@@ -154,7 +163,7 @@ macro_rules! lvm_name {
 }
 
 lvm_name!(
-    /// A volume group name, valid for AIX (`datavg`).
+    /// A volume group name (`datavg`, `vg0`).
     ///
     /// ```
     /// use offmirror_core::VgName;
@@ -166,22 +175,26 @@ lvm_name!(
     NameKind::VolumeGroup
 );
 lvm_name!(
-    /// A logical volume name, valid for AIX (`datalv`, `hd4`).
+    /// A logical volume name (`datalv`, `hd4`, `data_rimage_1`).
     ///
     /// ```
     /// use offmirror_core::LvName;
     /// assert_eq!(LvName::new("hd9var").unwrap().as_str(), "hd9var");
-    /// assert!(LvName::new("much_too_long_name").is_err());
+    /// assert!(LvName::new("x".repeat(128)).is_err());
+    /// assert!(LvName::new("a/b").is_err());
     /// ```
     LvName,
     NameKind::LogicalVolume
 );
 lvm_name!(
-    /// A physical volume (disk) name, valid for AIX (`hdisk1`).
+    /// A physical volume (disk) name: an AIX disk (`hdisk1`) or a Linux device path
+    /// (`/dev/vdb`).
     ///
     /// ```
     /// use offmirror_core::PvName;
     /// assert!(PvName::new("hdisk1").is_ok());
+    /// assert!(PvName::new("/dev/mapper/mpatha").is_ok());
+    /// assert!(PvName::new("/dev/../etc").is_err());
     /// assert!(PvName::new("").is_err());
     /// ```
     PvName,
@@ -279,21 +292,34 @@ mod tests {
     }
 
     #[test]
-    fn rejects_what_aix_rejects() {
+    fn rejects_what_lvm_rejects() {
+        let too_long = "x".repeat(MAX_NAME_LEN + 1);
         for n in [
             "",
             "-x",
             "a b",
             "a/b",
+            "/dev/vdb",
             "a;b",
             "$(rm)",
-            "sixteen_chars_xx",
+            too_long.as_str(),
             ".",
             "..",
             "é",
         ] {
             let err = VgName::new(n).err();
             assert!(err.is_some(), "{n:?} accepted");
+        }
+        assert!(VgName::new("x".repeat(MAX_NAME_LEN)).is_ok());
+        assert!(VgName::new("vg+1").is_ok());
+    }
+
+    #[test]
+    fn pv_names_may_be_device_paths() {
+        assert!(PvName::new("/dev/vdb").is_ok());
+        assert!(PvName::new("/dev/disk/by-id/wwn-0x5000c5").is_ok());
+        for n in ["/dev/../etc/passwd", "/tmp/x", "dev/vdb", "/dev/a b"] {
+            assert!(PvName::new(n).is_err(), "{n:?} accepted");
         }
     }
 

@@ -55,6 +55,9 @@ pub enum SplitName {
     SplitMount(MountPoint),
     /// The LV that receives a detached copy.
     DetachedLv(LvName),
+    /// The raid1 image LV that a tracked split makes visible (LVM2 keeps the image's
+    /// name: copy `n` is `LV_rimage_<n-1>`).
+    TrackedImage(LvName),
 }
 
 impl fmt::Display for SplitName {
@@ -64,6 +67,7 @@ impl fmt::Display for SplitName {
             SplitName::BackupLv(lv) => write!(f, "backup LV {lv}"),
             SplitName::SplitMount(mp) => write!(f, "split mount {mp}"),
             SplitName::DetachedLv(lv) => write!(f, "detached LV {lv}"),
+            SplitName::TrackedImage(lv) => write!(f, "split image {lv}"),
         }
     }
 }

@@ -83,6 +83,20 @@ pub enum ProblemCode {
     NothingToSplit,
     /// A policy value is out of range.
     BadPolicy,
+    /// The LV's layout is not one the backend can split (LVM2: not `raid1`).
+    UnsupportedLayout,
+    /// The raid1 images carry dm-integrity.
+    RaidIntegrity,
+    /// The VG is shared between hosts.
+    SharedVg,
+    /// The mirror is still synchronising.
+    NotInSync,
+    /// A scrub found copies that differ.
+    MirrorMismatches,
+    /// The LV is not active.
+    LvInactive,
+    /// A mounted file system of a type that cannot be frozen and exposed safely.
+    FsNotFreezable,
 }
 
 impl ProblemCode {
@@ -113,6 +127,13 @@ impl ProblemCode {
             ProblemCode::NoBackupHook => "no_backup_hook",
             ProblemCode::NothingToSplit => "nothing_to_split",
             ProblemCode::BadPolicy => "bad_policy",
+            ProblemCode::UnsupportedLayout => "unsupported_layout",
+            ProblemCode::RaidIntegrity => "raid_integrity",
+            ProblemCode::SharedVg => "shared_vg",
+            ProblemCode::NotInSync => "not_in_sync",
+            ProblemCode::MirrorMismatches => "mirror_mismatches",
+            ProblemCode::LvInactive => "lv_inactive",
+            ProblemCode::FsNotFreezable => "fs_not_freezable",
         }
     }
 }

@@ -90,6 +90,7 @@ impl Inv {
             copies,
             open: false,
             split: None,
+            blockers: Vec::new(),
         };
         self.inventory
             .vgs
@@ -206,7 +207,8 @@ fn caps(mechanisms: &[Mechanism]) -> Capabilities {
     Capabilities {
         backend: "test".into(),
         mechanisms: mechanisms.to_vec(),
-        freeze_jfs2: true,
+        freeze: true,
+        dialect: offmirror_core::Dialect::Aix,
     }
 }
 
@@ -1494,7 +1496,7 @@ fn freeze_only_mounted_jfs2_outside_chfs_splits() -> TestResult {
     let p = preview(&inv, &request(targets.clone()).policy(policy).build());
     assert_eq!(frozen(&p).len(), 2, "timeout comes from the policy");
     let mut no_freeze = all_caps();
-    no_freeze.freeze_jfs2 = false;
+    no_freeze.freeze = false;
     let p = preview_with(&inv, &request(targets).build(), &no_freeze);
     assert!(frozen(&p).is_empty() && thawed(&p).is_empty());
     Ok(())

@@ -124,6 +124,7 @@ impl HostBuilder {
                 copies,
                 open: false,
                 split: None,
+                blockers: Vec::new(),
             });
         }
         self

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use offmirror_core::{
-    Applied, BackendError, ExposedCopy, FsController, MountPoint, SplitName, SplitUnit, Vfs,
+    Applied, BackendError, ExposedCopy, FsController, MountPoint, SplitName, SplitUnit,
 };
 
 use crate::SimHost;
@@ -36,9 +36,10 @@ impl FsController for SimHost {
                     &what,
                     "the file system is not mounted",
                 )),
-                Some(f) if f.vfs != Vfs::Jfs2 => {
-                    Err(BackendError::failed(&what, "only JFS2 can be frozen"))
-                }
+                Some(f) if !f.vfs.split_needs_freeze() => Err(BackendError::failed(
+                    &what,
+                    format!("{} cannot be frozen", f.vfs.as_str()),
+                )),
                 Some(_) => Ok(if s.frozen.insert(mount_point.clone()) {
                     Applied::Done
                 } else {

@@ -378,6 +378,9 @@ impl SimState {
                 mount_point: mp.clone(),
             },
             SplitName::DetachedLv(lv) => SplitVia::Detached { lv: lv.clone() },
+            SplitName::TrackedImage(image) => SplitVia::TrackedImage {
+                image: image.clone(),
+            },
         };
         let mut detached = None;
         let mut detached_map = None;

@@ -13,7 +13,8 @@ impl VolumeManager for SimHost {
         Capabilities {
             backend: "sim".into(),
             mechanisms,
-            freeze_jfs2: true,
+            freeze: true,
+            dialect: offmirror_core::Dialect::Aix,
         }
     }
 

@@ -60,7 +60,7 @@ pub const BACKEND_NAME: &str = "aix";
 /// let backend = AixBackend::new(runner);
 /// let inventory = backend.inventory()?;
 /// assert_eq!(inventory.vgs.len(), 2);
-/// assert!(backend.capabilities().freeze_jfs2);
+/// assert!(backend.capabilities().freeze);
 /// # Ok::<(), offmirror_core::BackendError>(())
 /// ```
 pub struct AixBackend<R> {
@@ -164,7 +164,8 @@ impl<R: CommandRunner> VolumeManager for AixBackend<R> {
                 Mechanism::LvCopy,
                 Mechanism::FullResyncSplit,
             ],
-            freeze_jfs2: true,
+            freeze: true,
+            dialect: offmirror_core::Dialect::Aix,
         }
     }
 

@@ -59,26 +59,16 @@ pub fn pv_state(state: Option<&parse::PvState>) -> PvState {
     }
 }
 
-/// The disk name for a name `lsvg -p` or `lsvg -M` printed.
+/// The disk name for a name `lsvg -p` or `lsvg -M` printed, `None` for an unusable one.
 ///
-/// A disk the ODM no longer knows is listed by its 16-digit PVID, one character longer
-/// than an AIX name may be; it is named by the PVID's last 15 digits. `None` for any
-/// other unusable name.
+/// A disk the ODM no longer knows is listed by its 16-digit PVID, which is kept whole.
 ///
 /// ```
 /// use offmirror_aix::inventory::pv_name;
 /// assert_eq!(pv_name("hdisk1").map(|p| p.to_string()).as_deref(), Some("hdisk1"));
-/// assert_eq!(pv_name("00ce4b6a01292201").map(|p| p.to_string()).as_deref(), Some("0ce4b6a01292201"));
+/// assert_eq!(pv_name("00ce4b6a01292201").map(|p| p.to_string()).as_deref(), Some("00ce4b6a01292201"));
 /// assert!(pv_name("bad name").is_none());
 /// ```
 pub fn pv_name(printed: &str) -> Option<PvName> {
-    if let Ok(name) = PvName::new(printed) {
-        return Some(name);
-    }
-    let is_pvid = printed.len() == 16 && printed.bytes().all(|b| b.is_ascii_hexdigit());
-    if is_pvid {
-        printed.get(1..).and_then(|tail| PvName::new(tail).ok())
-    } else {
-        None
-    }
+    PvName::new(printed).ok()
 }

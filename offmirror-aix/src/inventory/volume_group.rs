@@ -212,6 +212,7 @@ fn logical_volume(
         copies,
         open: row.state.is_some_and(|s| s.open),
         split: None,
+        blockers: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{LvName, MountPoint};
 
-/// The file-system type.
+/// The file-system type: those of AIX and those of Linux that offmirror can split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -11,6 +11,12 @@ pub enum Vfs {
     Jfs,
     /// JFS2: split below the file system, inside a freeze.
     Jfs2,
+    /// Linux ext4: split below the file system inside an `fsfreeze`, its split copy
+    /// mounted without replaying the journal (`noload`).
+    Ext4,
+    /// Linux XFS: split below the file system inside an `fsfreeze`, its split copy
+    /// mounted with `norecovery,nouuid`.
+    Xfs,
 }
 
 impl Vfs {
@@ -19,7 +25,21 @@ impl Vfs {
         match self {
             Vfs::Jfs => "jfs",
             Vfs::Jfs2 => "jfs2",
+            Vfs::Ext4 => "ext4",
+            Vfs::Xfs => "xfs",
         }
+    }
+
+    /// Whether a split below this file system needs it frozen to give a consistent copy
+    /// (every type but JFS, whose `chfs` split makes its own copy consistent).
+    ///
+    /// ```
+    /// use offmirror_core::Vfs;
+    /// assert!(Vfs::Xfs.split_needs_freeze());
+    /// assert!(!Vfs::Jfs.split_needs_freeze());
+    /// ```
+    pub fn split_needs_freeze(self) -> bool {
+        !matches!(self, Vfs::Jfs)
     }
 }
 

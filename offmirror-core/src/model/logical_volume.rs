@@ -2,10 +2,10 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::SplitMark;
+use super::{LvBlocker, SplitMark};
 use crate::{CopyNumber, LvName};
 
-/// The type of a logical volume, as `lsvg -l` prints it.
+/// The type of a logical volume, as `lsvg -l` prints it (AIX), or what it holds (Linux).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -26,6 +26,10 @@ pub enum LvType {
     Boot,
     /// System dump device.
     Sysdump,
+    /// A Linux LV holding an ext4 file system.
+    Ext4,
+    /// A Linux LV holding an XFS file system.
+    Xfs,
 }
 
 impl LvType {
@@ -51,6 +55,8 @@ impl LvType {
             LvType::Paging => "paging",
             LvType::Boot => "boot",
             LvType::Sysdump => "sysdump",
+            LvType::Ext4 => "ext4",
+            LvType::Xfs => "xfs",
         }
     }
 }
@@ -110,6 +116,9 @@ pub struct LogicalVolume {
     /// A copy of this LV is split off right now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<SplitMark>,
+    /// Conditions the backend found that stop this LV from being split now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blockers: Vec<LvBlocker>,
 }
 
 impl LogicalVolume {

@@ -4,6 +4,7 @@
 mod filesystem;
 mod inventory;
 mod logical_volume;
+mod lv_blocker;
 mod physical_volume;
 mod split_mark;
 mod volume_group;
@@ -11,6 +12,7 @@ mod volume_group;
 pub use filesystem::{FileSystem, LogDevice, Vfs};
 pub use inventory::{Inventory, LvLocation};
 pub use logical_volume::{LogicalVolume, LvType, MirrorCopy, PpRef};
+pub use lv_blocker::LvBlocker;
 pub use physical_volume::{PhysicalVolume, PvState};
 pub use split_mark::{SplitMark, SplitVia};
 pub use volume_group::VolumeGroup;

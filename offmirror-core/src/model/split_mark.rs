@@ -29,6 +29,12 @@ pub enum SplitVia {
         /// The LV that now holds the former copy.
         lv: LvName,
     },
+    /// A Linux LVM2 raid1 image split off with `lvconvert --splitmirrors 1
+    /// --trackchanges`, visible as a read-only LV of the same VG.
+    TrackedImage {
+        /// The split image LV (`LV_rimage_N`).
+        image: LvName,
+    },
 }
 
 /// Marks a logical volume whose copy is split off (by this run or left from an earlier one).

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    BackupRequest, CopyNumber, Inventory, LogicalVolume, Policy, Problem, ProblemCode, Severity,
-    SplitVia, Subject, Target, VolumeGroup,
+    BackupRequest, CopyNumber, Dialect, Inventory, LogicalVolume, LvBlocker, Policy, Problem,
+    ProblemCode, Severity, Subject, Target, VolumeGroup,
 };
 
 /// The targeted LVs of one VG.
@@ -32,6 +32,7 @@ pub(crate) type Selection = BTreeMap<usize, VgSelection>;
 pub(crate) fn select(
     inventory: &Inventory,
     request: &BackupRequest,
+    dialect: Dialect,
     problems: &mut Vec<Problem>,
 ) -> Selection {
     let mut selection = Selection::new();
@@ -47,7 +48,7 @@ pub(crate) fn select(
                         Subject::Vg(name.clone()),
                         "no such volume group",
                     )
-                    .fix("run lsvg to list the volume groups"),
+                    .fix(dialect.list_vgs()),
                 ),
             },
             Target::Lv(name) => match index.get(name) {
@@ -65,7 +66,7 @@ pub(crate) fn select(
                         Subject::Lv(name.clone()),
                         "no such logical volume in any volume group",
                     )
-                    .fix("run lsvg -l VG to list the logical volumes"),
+                    .fix(dialect.list_lvs()),
                 ),
             },
         }
@@ -81,12 +82,12 @@ pub(crate) fn select(
         } else if !vg.lvs.is_empty() && sel.targeted.len() == vg.lvs.len() {
             sel.whole_vg = true;
         }
-        if !check_vg(vg, problems) {
+        if !check_vg(vg, dialect, problems) {
             continue;
         }
         for (&li, &explicit) in &sel.targeted {
             let Some(lv) = vg.lvs.get(li) else { continue };
-            let found = check_lv(vg, lv, request.copy, &request.policy, explicit);
+            let found = check_lv(vg, lv, request.copy, &request.policy, explicit, dialect);
             let blocks = found.iter().any(|p| p.severity != Severity::Notice);
             let excluded = !found.is_empty();
             problems.extend(found);
@@ -99,7 +100,7 @@ pub(crate) fn select(
 }
 
 /// VG-wide checks; `false` when no LV of the VG can be split.
-fn check_vg(vg: &VolumeGroup, problems: &mut Vec<Problem>) -> bool {
+fn check_vg(vg: &VolumeGroup, dialect: Dialect, problems: &mut Vec<Problem>) -> bool {
     let subject = Subject::Vg(vg.name.clone());
     if !vg.varied_on {
         problems.push(
@@ -109,7 +110,7 @@ fn check_vg(vg: &VolumeGroup, problems: &mut Vec<Problem>) -> bool {
                 subject,
                 "the volume group is varied off",
             )
-            .fix(format!("varyonvg {}", vg.name)),
+            .fix(dialect.activate_vg(&vg.name)),
         );
         return false;
     }
@@ -150,10 +151,7 @@ fn check_vg(vg: &VolumeGroup, problems: &mut Vec<Problem>) -> bool {
                     vg.name, pv.state
                 ),
             )
-            .fix(format!(
-                "bring {} back (chpv -v a {}), then varyonvg {} and syncvg -v {}",
-                pv.name, pv.name, vg.name, vg.name
-            )),
+            .fix(dialect.restore_pv(&vg.name, &pv.name)),
         );
     }
     ok
@@ -166,21 +164,12 @@ fn check_lv(
     copy: CopyNumber,
     policy: &Policy,
     explicit: bool,
+    dialect: Dialect,
 ) -> Vec<Problem> {
     let subject = || Subject::Lv(lv.name.clone());
     let mut found = Vec::new();
     if let Some(mark) = &lv.split {
-        let manual = match &mark.via {
-            SplitVia::FsSplitCopy { mount_point } => format!("rmfs {mount_point}"),
-            SplitVia::BackupLv { .. } => format!("chlvcopy -B {}", lv.name),
-            SplitVia::SnapshotVg { .. } => format!("joinvg {}", vg.name),
-            SplitVia::Detached { lv: new } => format!(
-                "rmlv -f {new}; mklvcopy {} {}; syncvg -l {}",
-                lv.name,
-                lv.copies.len() + 1,
-                lv.name
-            ),
-        };
+        let manual = dialect.undo_split(vg, lv, &mark.via);
         found.push(
             Problem::new(
                 ProblemCode::LeftoverSplit,
@@ -206,6 +195,10 @@ fn check_lv(
         ));
         return found;
     }
+    if !lv.blockers.is_empty() {
+        found.extend(lv.blockers.iter().map(|b| blocker_problem(vg, &lv.name, b)));
+        return found;
+    }
     let copies = lv.copy_count();
     if copies < 2 {
         found.push(
@@ -215,10 +208,7 @@ fn check_lv(
                 subject(),
                 format!("the LV has {copies} copy; there is no mirror to split"),
             )
-            .fix(format!(
-                "mklvcopy {} 2 <disk>; syncvg -l {}",
-                lv.name, lv.name
-            )),
+            .fix(dialect.mirror_lv(&vg.name, &lv.name)),
         );
         return found;
     }
@@ -232,8 +222,8 @@ fn check_lv(
                     format!("the LV has {copies} copies, so copy {copy} does not exist"),
                 )
                 .fix(format!(
-                    "split copy {copies} instead, or add one: mklvcopy {} {copy} <disk>",
-                    lv.name
+                    "split copy {copies} instead, or add one: {}",
+                    dialect.add_copies(&vg.name, &lv.name, usize::from(copy.get()))
                 )),
             );
             return found;
@@ -248,8 +238,8 @@ fn check_lv(
                     format!("copy {copy} lacks {missing} logical partition(s)"),
                 )
                 .fix(format!(
-                    "complete the copy: mklvcopy {} {copies}; syncvg -l {}",
-                    lv.name, lv.name
+                    "complete the copy: {}",
+                    dialect.add_copies(&vg.name, &lv.name, copies)
                 )),
             );
         }
@@ -264,12 +254,13 @@ fn check_lv(
                 subject(),
                 format!("{stale} stale physical partition(s)"),
             )
-            .fix(format!("syncvg -l {}", lv.name)),
+            .fix(dialect.resync_lv(&vg.name, &lv.name)),
         );
     }
     if let Some(shared) = shared_pv(lv, copy) {
-        let pv = vg
-            .pv_name(shared)
+        let pv = vg.pv_name(shared).cloned();
+        let shown = pv
+            .as_ref()
             .map(|p| p.to_string())
             .unwrap_or_else(|| format!("#{shared}"));
         found.push(
@@ -277,12 +268,12 @@ fn check_lv(
                 ProblemCode::CopySharesPv,
                 Severity::Warning,
                 subject(),
-                format!("copy {copy} uses disk {pv}, which also holds another copy"),
+                format!("copy {copy} uses disk {shown}, which also holds another copy"),
             )
-            .fix(format!(
-                "keep each copy on its own disks (migratepv -l {} {pv} <free disk>)",
-                lv.name
-            )),
+            .fix(match &pv {
+                Some(pv) => dialect.move_off_pv(&vg.name, &lv.name, pv),
+                None => "keep each copy on its own disks".to_string(),
+            }),
         );
     }
     let (left, worst_lp) = copies_left(lv, copy);
@@ -295,16 +286,15 @@ fn check_lv(
                      would leave it with fewer copies in use than the policy's {wanted}"
                 ),
                 format!(
-                    "complete the other copies: mklvcopy {} {copies} <disk>; syncvg -l {}",
-                    lv.name, lv.name
+                    "complete the other copies: {}",
+                    dialect.add_copies(&vg.name, &lv.name, copies)
                 ),
             ),
             _ => (
                 format!("splitting leaves {left} copy in use; the policy wants at least {wanted}"),
                 format!(
-                    "mklvcopy {} {} <disk>, or lower min_copies_left",
-                    lv.name,
-                    copies + 1
+                    "{}, or lower min_copies_left",
+                    dialect.add_copies(&vg.name, &lv.name, copies + 1)
                 ),
             ),
         };
@@ -351,4 +341,62 @@ fn shared_pv(lv: &LogicalVolume, copy: CopyNumber) -> Option<u16> {
         .flat_map(|(_, c)| c.pps.iter().flatten())
         .map(|p| p.pv)
         .find(|pv| target.contains(pv))
+}
+
+/// The problem a backend-reported blocker stands for, with its fix.
+fn blocker_problem(vg: &VolumeGroup, lv: &crate::LvName, blocker: &LvBlocker) -> Problem {
+    let subject = Subject::Lv(lv.clone());
+    let target = format!("{}/{lv}", vg.name);
+    let (code, message, fix) = match blocker {
+        LvBlocker::UnsupportedLayout { layout } => (
+            ProblemCode::UnsupportedLayout,
+            format!("the LV is {layout}; only raid1 LVs can have an image split off and tracked"),
+            format!("lvconvert --type raid1 {target} (then wait for the sync)"),
+        ),
+        LvBlocker::RaidIntegrity => (
+            ProblemCode::RaidIntegrity,
+            "its raid1 images carry dm-integrity, which a tracked split does not support"
+                .to_string(),
+            format!("lvconvert --raidintegrity n {target}"),
+        ),
+        LvBlocker::SharedVg { lock_type } => (
+            ProblemCode::SharedVg,
+            format!(
+                "volume group {} is shared between hosts ({lock_type}); a split from this host \
+                 is not coordinated with the others",
+                vg.name
+            ),
+            "back it up from a VG that is local to this host".to_string(),
+        ),
+        LvBlocker::NotInSync { action, percent } => (
+            ProblemCode::NotInSync,
+            format!("the mirror is {percent}% in sync ({action} running)"),
+            Dialect::Lvm2.resync_lv(&vg.name, lv),
+        ),
+        LvBlocker::Mismatches { count } => (
+            ProblemCode::MirrorMismatches,
+            format!("the last scrub found {count} mismatched sectors between the images"),
+            format!(
+                "lvchange --syncaction repair {target}, then lvchange --syncaction check \
+                 {target} until raid_mismatch_count is 0"
+            ),
+        ),
+        LvBlocker::Inactive => (
+            ProblemCode::LvInactive,
+            "the LV is not active".to_string(),
+            format!("lvchange -ay {target}"),
+        ),
+        LvBlocker::FsNotFreezable {
+            fs_type,
+            mount_point,
+        } => (
+            ProblemCode::FsNotFreezable,
+            format!(
+                "{fs_type} file system mounted on {mount_point}: offmirror can only freeze and \
+                 expose ext4 and XFS"
+            ),
+            format!("unmount {mount_point} for the backup, or back it up another way"),
+        ),
+    };
+    Problem::new(code, Severity::Warning, subject, message).fix(fix)
 }

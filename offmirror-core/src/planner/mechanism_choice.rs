@@ -110,6 +110,11 @@ fn per_lv(
     if caps.supports(Mechanism::LvCopy) && Mechanism::LvCopy.can_split_lv(lv_type, fs_state) {
         return Ok(Mechanism::LvCopy);
     }
+    if caps.supports(Mechanism::TrackedImageSplit)
+        && Mechanism::TrackedImageSplit.can_split_lv(lv_type, fs_state)
+    {
+        return Ok(Mechanism::TrackedImageSplit);
+    }
     let full_resync = caps.supports(Mechanism::FullResyncSplit)
         && Mechanism::FullResyncSplit.can_split_lv(lv_type, fs_state);
     if full_resync && request.policy.allow_full_resync {

@@ -25,7 +25,7 @@ use crate::{
 /// let request = BackupRequest::builder("/var/offmirror")
 ///     .vg(VgName::new("datavg")?)
 ///     .build();
-/// let caps = Capabilities { backend: "doc".into(), mechanisms: vec![Mechanism::VgSplit], freeze_jfs2: true };
+/// let caps = Capabilities { backend: "doc".into(), mechanisms: vec![Mechanism::VgSplit], freeze: true, dialect: Dialect::Aix };
 /// let preview = plan(&inventory, &request, &caps, &LocalFacts::assume_usable(&request));
 /// assert!(!preview.is_runnable());
 /// let codes: Vec<ProblemCode> = preview.problems.iter().map(|p| p.code).collect();
@@ -41,7 +41,7 @@ pub fn plan(
 ) -> Preview {
     let mut problems = Vec::new();
     check_request(request, facts, &mut problems);
-    let selection = eligibility::select(inventory, request, &mut problems);
+    let selection = eligibility::select(inventory, request, caps.dialect, &mut problems);
     let choices = mechanism_choice::choose(inventory, request, caps, &selection, &mut problems);
     let work_dir = facts
         .work_dir

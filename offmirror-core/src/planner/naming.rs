@@ -82,7 +82,11 @@ pub(crate) fn name_units(
         } else {
             Subject::Lv(first.lv.clone())
         };
-        if choice.mechanism != Mechanism::FsSplitCopy && leftover(base, subject, problems) {
+        let named_by_us = !matches!(
+            choice.mechanism,
+            Mechanism::FsSplitCopy | Mechanism::TrackedImageSplit
+        );
+        if named_by_us && leftover(base, subject, problems) {
             continue;
         }
         let split_name = match choice.mechanism {
@@ -102,6 +106,21 @@ pub(crate) fn name_units(
                     SplitName::BackupLv(name)
                 } else {
                     SplitName::DetachedLv(name)
+                }
+            }
+            Mechanism::TrackedImageSplit => {
+                let image = format!("{}_rimage_{}", first.lv, copy.index());
+                match LvName::new(image) {
+                    Ok(name) => SplitName::TrackedImage(name),
+                    Err(e) => {
+                        problems.push(Problem::new(
+                            ProblemCode::UnsupportedByBackend,
+                            Severity::Warning,
+                            Subject::Lv(first.lv.clone()),
+                            format!("its split image would have an invalid name: {e}"),
+                        ));
+                        continue;
+                    }
                 }
             }
             Mechanism::FsSplitCopy => {

@@ -1,7 +1,7 @@
 //! Orders the steps of a run (DESIGN §1): quiesce, freeze, split, thaw, resume, expose,
 //! backup, unexpose, rejoin, resync, verify, post.
 
-use crate::{BackupRequest, Capabilities, HookPhase, Mechanism, MountPoint, SplitUnit, Step, Vfs};
+use crate::{BackupRequest, Capabilities, HookPhase, Mechanism, MountPoint, SplitUnit, Step};
 
 pub(crate) fn order(
     request: &BackupRequest,
@@ -40,10 +40,11 @@ pub(crate) fn order(
     steps
 }
 
-/// Mounted JFS2 file systems split below the file system: frozen so that the split copy
-/// is consistent. A `chfs` split makes its own copy consistent and needs no freeze.
+/// Mounted file systems split below the file system (JFS2, ext4, XFS): frozen so that the
+/// split copy is consistent. A `chfs` split makes its own copy consistent and needs no
+/// freeze.
 fn to_freeze(request: &BackupRequest, caps: &Capabilities, units: &[SplitUnit]) -> Vec<MountPoint> {
-    if !request.policy.freeze || !caps.freeze_jfs2 {
+    if !request.policy.freeze || !caps.freeze {
         return Vec::new();
     }
     let mut out: Vec<MountPoint> = units
@@ -51,7 +52,7 @@ fn to_freeze(request: &BackupRequest, caps: &Capabilities, units: &[SplitUnit]) 
         .filter(|u| u.mechanism != Mechanism::FsSplitCopy)
         .flat_map(|u| u.lvs.iter())
         .filter_map(|lv| lv.fs.as_ref())
-        .filter(|fs| fs.mounted && fs.vfs == Vfs::Jfs2)
+        .filter(|fs| fs.mounted && fs.vfs.split_needs_freeze())
         .map(|fs| fs.mount_point.clone())
         .collect();
     out.sort();
