@@ -1,20 +1,22 @@
-//! Linux LVM2 backend for offmirror: the parsing layer.
+//! Linux LVM2 backend for offmirror.
 //!
-//! This crate is the start of the LVM2 backend. For now it holds only [`parse`]: typed
-//! readers for what the backend will look at on a Linux host:
+//! [`Lvm2Backend`] implements the core's `VolumeManager` and `FsController` over the LVM2
+//! and util-linux commands, run as argument vectors through an
+//! [`offmirror_command::CommandRunner`]:
 //!
-//! - the JSON reports of `lvs`, `vgs` and `pvs` (`--reportformat json --units b
-//!   --nosuffix`), including the RAID fields the split-mirror backup relies on
-//!   (`sync_percent`, `lv_health_status`, `raid_sync_action`, `raid_mismatch_count`,
-//!   the `LV_rimage_N` / `LV_rmeta_N` sub-LVs and their `devices`);
-//! - the 10-character `lv_attr` string, decoded per lvs(8);
-//! - `/proc/self/mountinfo`, to find where an LV (or a split-off image) is mounted.
+//! - inventory from `vgs`, `pvs` and `lvs -a` JSON reports (`--units b --nosuffix`,
+//!   explicit field lists) and the mount table: four commands for the whole host
+//!   ([`inventory`]);
+//! - split: `lvconvert --yes --splitmirrors 1 --trackchanges VG/LV PV...` (the PVs pick
+//!   the image of the requested copy), mounted ext4/XFS frozen around it with
+//!   `fsfreeze`, each freeze guarded by a [`watchdog`] process;
+//! - expose: `blockdev --setro` on the image, then a read-only mount without journal
+//!   replay (`noload` for ext4, `norecovery,nouuid` for XFS), or the device path;
+//! - rejoin: `lvconvert --yes --mergemirrors VG/LV_rimage_N`; progress from
+//!   `sync_percent`.
 //!
-//! Not here yet, and to come in later work: building and running the LVM commands
-//! (`lvconvert --splitmirrors 1 --trackchanges`, `--merge`, `fsfreeze`, ...), mapping the
-//! reports onto the `offmirror-core` model and its backend traits, and the QEMU
-//! VM harness that tests against real LVM2 (see `shared/lvm2/REPORT.md`). This crate
-//! does not depend on `offmirror-core` yet for that reason.
+//! [`parse`] reads the reports and `/proc/self/mountinfo`; [`commands`] builds every
+//! argument vector.
 //!
 //! ```
 //! use offmirror_lvm2::parse::{VolumeType, parse_lvs};
@@ -33,4 +35,12 @@
 #![deny(missing_docs)]
 #![deny(clippy::indexing_slicing)]
 
+mod backend;
+pub mod commands;
+mod error;
+pub mod inventory;
 pub mod parse;
+pub mod watchdog;
+
+pub use backend::{BACKEND_NAME, Lvm2Backend};
+pub use error::{CommandFailure, Lvm2Error};

@@ -19,9 +19,13 @@
 # Environment: OFFMIRROR_VM_DIR (build output), OFFMIRROR_VM_ACCEL=auto|tcg|kvm
 # (auto uses KVM only with a real VT-x/AMD-V /dev/kvm, never with kvm_pvm).
 set -euo pipefail
+shopt -s extglob
 
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
 VM_DIR=${OFFMIRROR_VM_DIR:-/tmp/offmirror-vm}
+# How to call this script again in messages (keeps a non-default build dir).
+FIX="$SELF"
+[[ -n ${OFFMIRROR_VM_DIR:-} ]] && FIX="OFFMIRROR_VM_DIR=$VM_DIR $SELF"
 export LC_ALL=C
 # Resolve host tools the same way whatever PATH the caller has.
 HOST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -156,7 +160,7 @@ drop_applet() {
 # Copy host command NAME (and its libraries) into the guest at its own path.
 copy_bin() {
   local root=$1 name=$2 src dest
-  src=$(PATH=$HOST_PATH command -v "$name") || die "host command $name not found (run: $SELF deps)"
+  src=$(PATH=$HOST_PATH command -v "$name") || die "host command $name not found (run: $FIX deps)"
   dest=$root$(guest_path "$src")
   drop_applet "$root" "$name"
   rm -f -- "$dest"
@@ -390,7 +394,7 @@ build_is_current() {
 build_cmd() {
   local missing root name d line
   missing=$(first_missing_command)
-  [[ -z $missing ]] || cannot_run "host command '$missing' is missing; fix: $SELF deps"
+  [[ -z $missing ]] || cannot_run "host command '$missing' is missing; fix: $FIX deps"
   mkdir -p -- "$VM_DIR"
   exec 9>"$VM_DIR/.build.lock"
   flock 9
@@ -473,11 +477,11 @@ bc_sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 # Prints why `run` cannot work (one reason a line, with the fixing command).
 run_blockers() {
   command -v qemu-system-x86_64 >/dev/null 2>&1 \
-    || echo "qemu-system-x86_64 is not installed; fix: $SELF deps"
-  command -v cpio >/dev/null 2>&1 || echo "cpio is not installed; fix: $SELF deps"
+    || echo "qemu-system-x86_64 is not installed; fix: $FIX deps"
+  command -v cpio >/dev/null 2>&1 || echo "cpio is not installed; fix: $FIX deps"
   local f
   for f in vmlinuz initramfs.img initramfs.manifest; do
-    [[ -s $VM_DIR/$f ]] || echo "$VM_DIR/$f is missing; fix: $SELF build"
+    [[ -s $VM_DIR/$f ]] || echo "$VM_DIR/$f is missing; fix: $FIX build"
   done
 }
 
@@ -490,8 +494,8 @@ check_cmd() {
   fi
   local m
   m=$(first_missing_command)
-  [[ -z $m ]] || log "note: host command '$m' is missing (needed by build; fix: $SELF deps)"
-  build_is_current || log "note: the build in $VM_DIR is older than the script; refresh: $SELF build"
+  [[ -z $m ]] || log "note: host command '$m' is missing (needed by build; fix: $FIX deps)"
+  build_is_current || log "note: the build in $VM_DIR is older than the script; refresh: $FIX build"
   log "check: ok (build in $VM_DIR)"
 }
 
@@ -499,8 +503,36 @@ check_cmd() {
 
 QEMU_PID=""
 RUN_TMP=""
+WATCHDOGS=()
+
+# In the background: after SECS, note REASON and kill qemu. A TERM cancels it
+# (and its sleep) quietly.
+start_watchdog() {
+  local secs=$1 reason=$2
+  (
+    sp=""
+    trap 'if [[ -n $sp ]]; then kill "$sp" 2>/dev/null; wait "$sp"; fi; exit 0' TERM
+    sleep "$secs" &
+    sp=$!
+    wait "$sp"
+    printf '%s\n' "$reason" >"$RUN_TMP/why"
+    kill -9 "$QEMU_PID" 2>/dev/null
+  ) </dev/null >/dev/null 2>&1 &
+  WATCHDOGS+=("$!")
+}
+
+stop_watchdogs() {
+  local w
+  for w in "${WATCHDOGS[@]}"; do
+    kill "$w" 2>/dev/null || true
+    wait "$w" 2>/dev/null || true
+  done
+  WATCHDOGS=()
+}
+
 run_cleanup() {
   local rc=$?
+  stop_watchdogs
   if [[ -n $QEMU_PID ]] && kill -0 "$QEMU_PID" 2>/dev/null; then
     log "stopping qemu (pid $QEMU_PID)"
     kill -9 "$QEMU_PID" 2>/dev/null || true
@@ -550,6 +582,28 @@ pick_accel() {
   esac
 }
 
+# One console line: show it, log it, and act on markers. Uses run_cmd's locals
+# (kill_on, console_log, killed, result).
+console_line() {
+  printf '%s\n' "$1"
+  printf '%s\n' "$1" >>"$console_log"
+  ((killed)) && return 0
+  if [[ -n $kill_on && $1 == *"$kill_on"* ]]; then
+    kill -9 "$QEMU_PID" 2>/dev/null || true
+    killed=1
+    printf '%s\n' "OFFMIRROR-VM: killed at marker" | tee -a -- "$console_log"
+  elif [[ $1 == *"KVM internal error"* ]]; then
+    # qemu pauses instead of exiting on this; nothing more will come.
+    printf '%s\n' "KVM internal error" >"$RUN_TMP/why"
+    kill -9 "$QEMU_PID" 2>/dev/null || true
+  elif [[ $1 =~ OFFMIRROR-VM-RESULT:\ rc=([0-9]+) ]]; then
+    result=${BASH_REMATCH[1]}
+    # The guest powers off right after; do not wait the full timeout if not.
+    start_watchdog 30 "qemu did not exit within 30 s of the result line"
+  fi
+  return 0
+}
+
 run_cmd() {
   local payload="" disks="" kill_on="" timeout=600 line
   while (($#)); do
@@ -576,7 +630,7 @@ run_cmd() {
     while IFS= read -r line; do log "cannot run here: $line"; done <<<"$blockers"
     exit 3
   fi
-  build_is_current || log "warning: the build in $VM_DIR is older than this script; consider: $SELF build"
+  build_is_current || log "warning: the build in $VM_DIR is older than this script; consider: $FIX build"
 
   trap run_cleanup EXIT
   trap 'exit 130' INT
@@ -631,57 +685,36 @@ run_cmd() {
   local con
   exec {con}<"$RUN_TMP/console"
 
-  # Watch the console line by line; read -t keeps the deadline ticking while
-  # the guest is silent (a timed-out read keeps its partial line in `chunk`).
-  local deadline=$((SECONDS + timeout)) partial="" chunk line status
-  local result="" killed=0 why="" eof=0
-  while ((!eof)); do
-    if IFS= read -r -t 1 -u "$con" chunk; then
-      line=$partial$chunk
-      partial=""
-    else
-      status=$?
-      if ((status > 128)); then
-        partial+=$chunk
-        if ((SECONDS >= deadline)) && [[ -z $why ]]; then
-          why="timeout after ${timeout}s"
-          [[ -n $result ]] && why="qemu did not exit after the result line"
-          kill -9 "$QEMU_PID" 2>/dev/null || true
-        fi
-        continue
-      fi
-      eof=1
-      line=$partial$chunk
-      [[ -n $line ]] || break
-    fi
+  # Deadlines are kept by watchdog processes, so the console is read with plain
+  # blocking reads (bash's `read -t` was seen to drop bytes when it timed out).
+  start_watchdog "$timeout" "timeout after ${timeout}s"
+
+  # Watch the console line by line until qemu is gone (EOF on the FIFO).
+  # SeaBIOS leaves "Booting from ROM.." unterminated and the kernel starts with a
+  # terminal reset (ESC c), so that reset also ends a line.
+  local line part result="" killed=0 why=""
+  local -a parts
+  while IFS= read -r -u "$con" line || [[ -n $line ]]; do
     line=${line//$'\r'/}
-    printf '%s\n' "$line"
-    printf '%s\n' "$line" >>"$console_log"
-    ((killed)) && continue
-    if [[ -n $kill_on && $line == *"$kill_on"* ]]; then
-      kill -9 "$QEMU_PID" 2>/dev/null || true
-      killed=1
-      printf '%s\n' "OFFMIRROR-VM: killed at marker" | tee -a -- "$console_log"
-      continue
+    if [[ $line == *$'\e'* ]]; then
+      mapfile -t parts <<<"${line//$'\e'c/$'\n'}"
+      for part in "${parts[@]}"; do
+        # Drop the remaining escape sequences (SeaBIOS clears the screen).
+        part=${part//$'\e'\[*([0-9;?])[A-Za-z]/}
+        part=${part//$'\e'?/}
+        if [[ -n $part ]]; then console_line "$part"; fi
+      done
+    else
+      console_line "$line"
     fi
-    if [[ $line == *"KVM internal error"* && -z $why ]]; then
-      why="KVM internal error"
-      kill -9 "$QEMU_PID" 2>/dev/null || true
-    fi
-    if [[ $line =~ OFFMIRROR-VM-RESULT:\ rc=([0-9]+) ]]; then
-      result=${BASH_REMATCH[1]}
-      ((deadline > SECONDS + 30)) && deadline=$((SECONDS + 30))
-    fi
-    if ((SECONDS >= deadline)) && [[ -z $why ]]; then
-      why="timeout after ${timeout}s"
-      [[ -n $result ]] && why="qemu did not exit after the result line"
-      kill -9 "$QEMU_PID" 2>/dev/null || true
-    fi
+    line=""
   done
   exec {con}<&-
   local qrc=0
-  wait "$QEMU_PID" || qrc=$?
+  wait "$QEMU_PID" 2>/dev/null || qrc=$?
   QEMU_PID=""
+  stop_watchdogs
+  [[ -f $RUN_TMP/why ]] && why=$(<"$RUN_TMP/why")
   log "qemu exited (status $qrc) after $(printf '%.1f' "$(bc_sub "$EPOCHREALTIME" "$t0")") s; console in $console_log"
 
   if [[ -n $kill_on ]]; then

@@ -33,6 +33,11 @@ pub enum LvBlocker {
     },
     /// The LV is not active, so its images cannot be split.
     Inactive,
+    /// Another VG has an LV of the same name; offmirror names LVs without their VG.
+    NameNotUnique {
+        /// The other VG.
+        other_vg: String,
+    },
     /// A file system is mounted on the LV whose type cannot be frozen and exposed safely.
     FsNotFreezable {
         /// The file-system type (`btrfs`, `vfat`).

@@ -381,6 +381,11 @@ fn blocker_problem(vg: &VolumeGroup, lv: &crate::LvName, blocker: &LvBlocker) ->
                  {target} until raid_mismatch_count is 0"
             ),
         ),
+        LvBlocker::NameNotUnique { other_vg } => (
+            ProblemCode::UnsupportedByBackend,
+            format!("volume group {other_vg} has an LV of the same name"),
+            format!("lvrename {} {lv} <a name no other VG uses>", vg.name),
+        ),
         LvBlocker::Inactive => (
             ProblemCode::LvInactive,
             "the LV is not active".to_string(),

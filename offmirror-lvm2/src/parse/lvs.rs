@@ -53,6 +53,17 @@ pub struct LvRow {
     pub lv_path: Option<String>,
     /// `lv_dm_path`: `/dev/mapper/VG-LV`.
     pub lv_dm_path: Option<String>,
+    /// `seg_start_pe`: the first logical extent of this row's segment. Asking for a
+    /// segment field (this, `seg_size_pe`, `devices`) makes `lvs` print one row per
+    /// segment.
+    pub seg_start_pe: Option<u64>,
+    /// `seg_size_pe`: the segment's length in extents.
+    pub seg_size_pe: Option<u64>,
+    /// `lv_kernel_major`: the device's major number; `None` when the LV is not active
+    /// (LVM prints `-1`).
+    pub lv_kernel_major: Option<u32>,
+    /// `lv_kernel_minor`: the device's minor number; `None` when not active.
+    pub lv_kernel_minor: Option<u32>,
 }
 
 impl LvRow {
@@ -96,6 +107,10 @@ struct RawLv {
     lv_parent: Option<Value>,
     lv_path: Option<Value>,
     lv_dm_path: Option<Value>,
+    seg_start_pe: Option<Value>,
+    seg_size_pe: Option<Value>,
+    lv_kernel_major: Option<Value>,
+    lv_kernel_minor: Option<Value>,
 }
 
 /// Parses the stdout of `lvs --reportformat json`.
@@ -169,6 +184,10 @@ fn convert(at: At, raw: RawLv) -> Result<LvRow, ParseError> {
         lv_parent: at.text("lv_parent", raw.lv_parent)?,
         lv_path: at.text("lv_path", raw.lv_path)?,
         lv_dm_path: at.text("lv_dm_path", raw.lv_dm_path)?,
+        seg_start_pe: at.number("seg_start_pe", raw.seg_start_pe)?,
+        seg_size_pe: at.number("seg_size_pe", raw.seg_size_pe)?,
+        lv_kernel_major: at.device_number("lv_kernel_major", raw.lv_kernel_major)?,
+        lv_kernel_minor: at.device_number("lv_kernel_minor", raw.lv_kernel_minor)?,
     })
 }
 

@@ -36,6 +36,8 @@ pub struct PvRow {
     /// `--binary`), so here an empty string is `Some(false)`, not `None`; `None` means
     /// the field was not in the report.
     pub pv_missing: Option<bool>,
+    /// `pv_pe_count`: the number of physical extents on the PV.
+    pub pv_pe_count: Option<u64>,
 }
 
 impl PvRow {
@@ -62,6 +64,7 @@ struct RawPv {
     pv_used: Option<Value>,
     dev_size: Option<Value>,
     pv_missing: Option<Value>,
+    pv_pe_count: Option<Value>,
 }
 
 /// Parses the stdout of `pvs --reportformat json`.
@@ -108,6 +111,7 @@ fn convert(at: At, raw: RawPv) -> Result<PvRow, ParseError> {
         vg_name: at.text("vg_name", raw.vg_name)?,
         pv_uuid: at.text("pv_uuid", raw.pv_uuid)?,
         pv_fmt: at.text("pv_fmt", raw.pv_fmt)?,
+        pv_pe_count: at.number("pv_pe_count", raw.pv_pe_count)?,
         pv_attr: at.text("pv_attr", raw.pv_attr)?,
         pv_size: at.number("pv_size", raw.pv_size)?,
         pv_free: at.number("pv_free", raw.pv_free)?,

@@ -116,6 +116,23 @@ impl At {
             .map_err(|_| self.bad(field, "a whole number that fits in 64 bits", &text))
     }
 
+    /// A kernel device number; LVM's `-1` (not active) is `None`.
+    pub(crate) fn device_number(
+        self,
+        field: &'static str,
+        value: Option<Value>,
+    ) -> Result<Option<u32>, ParseError> {
+        let Some(text) = self.text(field, value)? else {
+            return Ok(None);
+        };
+        if text == "-1" {
+            return Ok(None);
+        }
+        text.parse::<u32>()
+            .map(Some)
+            .map_err(|_| self.bad(field, "a device number or -1", &text))
+    }
+
     /// A percentage such as `"100.00"` or `"6.45"`.
     pub(crate) fn percent(
         self,

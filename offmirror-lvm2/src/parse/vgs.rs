@@ -40,6 +40,9 @@ pub struct VgRow {
     pub vg_free_count: Option<u64>,
     /// `vg_shared`: `shared` for a VG shared through lvmlockd, otherwise `None`.
     pub vg_shared: Option<String>,
+    /// `vg_lock_type`: `sanlock`, `dlm` or `idm` for a shared VG, `none` or `None`
+    /// otherwise.
+    pub vg_lock_type: Option<String>,
 }
 
 impl VgRow {
@@ -67,6 +70,7 @@ struct RawVg {
     vg_extent_count: Option<Value>,
     vg_free_count: Option<Value>,
     vg_shared: Option<Value>,
+    vg_lock_type: Option<Value>,
 }
 
 /// Parses the stdout of `vgs --reportformat json`.
@@ -106,6 +110,7 @@ fn convert(at: At, raw: RawVg) -> Result<VgRow, ParseError> {
         vg_extent_count: at.number("vg_extent_count", raw.vg_extent_count)?,
         vg_free_count: at.number("vg_free_count", raw.vg_free_count)?,
         vg_shared: at.text("vg_shared", raw.vg_shared)?,
+        vg_lock_type: at.text("vg_lock_type", raw.vg_lock_type)?,
     })
 }
 

@@ -1,0 +1,193 @@
+//! Split, merge and resync progress of tracked raid1 images.
+
+use offmirror_command::CommandRunner;
+use offmirror_core::{Applied, LvName, PvName, SplitUnit};
+
+use super::{Lvm2Backend, unit_image};
+use crate::commands;
+use crate::error::Lvm2Error;
+use crate::inventory::VgRows;
+
+impl<R: CommandRunner> Lvm2Backend<R> {
+    /// Splits the unit's image off each of its LVs (one, for this mechanism).
+    pub(super) fn split_unit(&self, unit: &SplitUnit) -> Result<Applied, Lvm2Error> {
+        let image = unit_image(unit)?;
+        let mut applied = Applied::AlreadyDone;
+        for ulv in &unit.lvs {
+            let what = format!("split {}/{}", unit.vg, ulv.lv);
+            let rows = self.vg_rows(&unit.vg)?;
+            if rows.first(ulv.lv.as_str()).is_none() {
+                return Err(Lvm2Error::refused(
+                    what,
+                    format!("volume group {} has no LV {}", unit.vg, ulv.lv),
+                    "preview again: the host changed since the plan",
+                ));
+            }
+            match rows.split_image(ulv.lv.as_str()) {
+                Some((_, split)) if split == image.as_str() => continue,
+                Some((_, other)) => {
+                    return Err(Lvm2Error::refused(
+                        what,
+                        format!("image {other} is already split off, and LVM2 tracks only one"),
+                        format!(
+                            "merge it back first: lvm lvconvert --yes --mergemirrors {}/{other}",
+                            unit.vg
+                        ),
+                    ));
+                }
+                None => {}
+            }
+            if !rows
+                .images(ulv.lv.as_str())
+                .iter()
+                .any(|i| i == image.as_str())
+            {
+                return Err(Lvm2Error::refused(
+                    what,
+                    format!("{} has no image {image}", ulv.lv),
+                    "split a copy the LV has (lvs -a shows its images)",
+                ));
+            }
+            let pvs = image_pvs(&rows, image)?;
+            self.run_ok(&commands::split_tracked(&unit.vg, &ulv.lv, &pvs))?;
+            let after = self.vg_rows(&unit.vg)?;
+            match after.split_image(ulv.lv.as_str()) {
+                Some((_, split)) if split == image.as_str() => applied = Applied::Done,
+                Some((_, other)) => {
+                    // LVM picked another image: put it back, so nothing is left split
+                    // under a name the plan does not know.
+                    let other = LvName::new(other).map_err(|source| Lvm2Error::Name {
+                        command: "lvs".into(),
+                        source,
+                    })?;
+                    self.run_ok(&commands::merge(&unit.vg, &other))?;
+                    return Err(Lvm2Error::refused(
+                        what,
+                        format!("LVM split {other} instead of {image}; it was merged back"),
+                        "keep each image on PVs of its own (lvs -a -o name,devices)",
+                    ));
+                }
+                None => {
+                    return Err(Lvm2Error::refused(
+                        what,
+                        format!(
+                            "lvconvert succeeded but no image of {} shows as split",
+                            ulv.lv
+                        ),
+                        "check lvs -a; the LVM version may report splits differently",
+                    ));
+                }
+            }
+        }
+        Ok(applied)
+    }
+
+    /// Merges the unit's split image back into each LV.
+    pub(super) fn rejoin_unit(&self, unit: &SplitUnit) -> Result<Applied, Lvm2Error> {
+        let image = unit_image(unit)?;
+        let mut applied = Applied::AlreadyDone;
+        for ulv in &unit.lvs {
+            let what = format!("merge {}/{image}", unit.vg);
+            let rows = self.vg_rows(&unit.vg)?;
+            if rows.first(ulv.lv.as_str()).is_none() {
+                return Err(Lvm2Error::refused(
+                    what,
+                    format!("volume group {} has no LV {}", unit.vg, ulv.lv),
+                    "check lvs -a: an LV that was split must not be removed before the merge",
+                ));
+            }
+            let Some((_, split)) = rows.split_image(ulv.lv.as_str()) else {
+                continue;
+            };
+            if split != image.as_str() {
+                return Err(Lvm2Error::refused(
+                    what,
+                    format!("the split image of {} is {split}, not {image}", ulv.lv),
+                    format!(
+                        "merge it by hand: lvm lvconvert --yes --mergemirrors {}/{split}",
+                        unit.vg
+                    ),
+                ));
+            }
+            if let Some(mount) = self.mount_of(&rows, image.as_str())? {
+                return Err(Lvm2Error::refused(
+                    what,
+                    format!("{image} is still mounted on {mount}"),
+                    format!("umount {mount}"),
+                ));
+            }
+            self.run_ok(&commands::merge(&unit.vg, image))?;
+            let after = self.vg_rows(&unit.vg)?;
+            if after.split_image(ulv.lv.as_str()).is_some() {
+                return Err(Lvm2Error::refused(
+                    what,
+                    "lvconvert succeeded but the image still shows as split",
+                    "check lvs -a; run the merge again",
+                ));
+            }
+            applied = Applied::Done;
+        }
+        Ok(applied)
+    }
+
+    /// Extents the kernel still has to resynchronise over the unit's LVs: 0 while an
+    /// image is split (LVM does not report what the merge will copy).
+    pub(super) fn unit_stale_extents(&self, unit: &SplitUnit) -> Result<u64, Lvm2Error> {
+        let rows = self.vg_rows(&unit.vg)?;
+        let mut stale = 0u64;
+        for ulv in &unit.lvs {
+            let name = ulv.lv.as_str();
+            if rows.split_image(name).is_some() {
+                continue;
+            }
+            let Some(first) = rows.first(name) else {
+                continue;
+            };
+            let Some(percent) = first.sync_percent else {
+                continue;
+            };
+            if percent >= 100.0
+                || matches!(first.raid_sync_action.as_deref(), Some("check" | "repair"))
+            {
+                continue;
+            }
+            let extents: u64 = rows
+                .rows(name)
+                .iter()
+                .map(|r| r.seg_size_pe.unwrap_or(0))
+                .sum();
+            let left = (extents as f64 * (100.0 - percent.max(0.0)) / 100.0).ceil();
+            stale = stale.saturating_add((left as u64).max(1));
+        }
+        Ok(stale)
+    }
+}
+
+/// The PVs an image sits on, to tell `lvconvert` which image to split.
+fn image_pvs(rows: &VgRows, image: &LvName) -> Result<Vec<PvName>, Lvm2Error> {
+    let mut pvs: Vec<PvName> = Vec::new();
+    for (device, ..) in rows.pv_extents(image.as_str()) {
+        if device == "[unknown]" {
+            return Err(Lvm2Error::refused(
+                format!("split {image}"),
+                "the image sits on a missing PV",
+                "repair the LV first: lvm lvconvert --repair VG/LV",
+            ));
+        }
+        let pv = PvName::new(device).map_err(|source| Lvm2Error::Name {
+            command: "lvs".into(),
+            source,
+        })?;
+        if !pvs.contains(&pv) {
+            pvs.push(pv);
+        }
+    }
+    if pvs.is_empty() {
+        return Err(Lvm2Error::refused(
+            format!("split {image}"),
+            "lvs shows no PV under the image",
+            "check lvs -a -o name,devices",
+        ));
+    }
+    Ok(pvs)
+}
