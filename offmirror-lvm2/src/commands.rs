@@ -88,6 +88,18 @@ pub fn merge(vg: &VgName, image: &LvName) -> Vec<String> {
     v
 }
 
+/// `lvm lvchange --yes --rebuild PV... VG/LV`: recopies the image on `pvs` whole from
+/// the other images.
+pub fn rebuild(vg: &VgName, lv: &LvName, pvs: &[PvName]) -> Vec<String> {
+    let mut v = argv(["lvm", "lvchange", "--yes"]);
+    for pv in pvs {
+        v.push("--rebuild".into());
+        v.push(pv.to_string());
+    }
+    v.push(format!("{vg}/{lv}"));
+    v
+}
+
 /// `fsfreeze --freeze MOUNT_POINT`.
 pub fn freeze(mount_point: &MountPoint) -> Vec<String> {
     let mut v = argv(["fsfreeze", "--freeze"]);

@@ -19,7 +19,19 @@ pub(super) fn volume_commands(step: &Step, unit: &SplitUnit) -> Vec<String> {
                 unit.vg
             ),
             display_argv(&commands::merge(&unit.vg, image)),
-        ],
+            "# if `lvm lvs -a` showed its LV_rmeta_N inactive (the LV was activated again \
+             since the split, e.g. by a reboot), the merge does not resync what was written \
+             since; then rebuild the image whole:"
+                .to_string(),
+        ]
+        .into_iter()
+        .chain(unit.lvs.iter().map(|l| {
+            format!(
+                "lvm lvchange --yes --rebuild <each PV {image} used> {}/{}",
+                unit.vg, l.lv
+            )
+        }))
+        .collect(),
         (Step::Resync { .. }, _) => lvs()
             .map(|lv| {
                 format!(

@@ -96,7 +96,7 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                     "check lvs -a: an LV that was split must not be removed before the merge",
                 ));
             }
-            let Some((_, split)) = rows.split_image(ulv.lv.as_str()) else {
+            let Some((leg, split)) = rows.split_image(ulv.lv.as_str()) else {
                 continue;
             };
             if split != image.as_str() {
@@ -116,6 +116,12 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                     format!("umount {mount}"),
                 ));
             }
+            // Measured on LVM 2.03.16: after the LV is activated again (a reboot between
+            // split and merge), the merge resynchronises nothing written since that
+            // activation, and a scrub then finds the legs different. The image is then
+            // rebuilt whole from the other legs instead of trusting the merge.
+            let tracking_lost = !rows.image_meta_active(ulv.lv.as_str(), leg);
+            let pvs = image_pvs(&rows, image)?;
             self.run_ok(&commands::merge(&unit.vg, image))?;
             let after = self.vg_rows(&unit.vg)?;
             if after.split_image(ulv.lv.as_str()).is_some() {
@@ -124,6 +130,9 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                     "lvconvert succeeded but the image still shows as split",
                     "check lvs -a; run the merge again",
                 ));
+            }
+            if tracking_lost {
+                self.run_ok(&commands::rebuild(&unit.vg, &ulv.lv, &pvs))?;
             }
             applied = Applied::Done;
         }

@@ -74,6 +74,16 @@ impl VgRows {
             .find(|(_, image)| self.first(image).is_some_and(is_split_image))
     }
 
+    /// Whether the metadata sub-LV of the image at leg `k` of `lv` is active. While an
+    /// image is split in the activation that split it, its `LV_rmeta_k` stays active; once
+    /// the LV has been deactivated and activated again (a reboot), it is not, and the
+    /// kernel no longer knows what was written since the split.
+    pub fn image_meta_active(&self, lv: &str, k: usize) -> bool {
+        self.first(&format!("{lv}_rmeta_{k}"))
+            .and_then(|r| r.lv_attr.as_ref())
+            .is_some_and(|a| a.is_active())
+    }
+
     /// The PV paths (and first extents) each segment of `name` sits on, in segment order.
     pub fn pv_extents(&self, name: &str) -> Vec<(String, u64, u64, u64)> {
         self.rows(name)

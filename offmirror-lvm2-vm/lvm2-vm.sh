@@ -17,7 +17,9 @@
 # marker never seen, bad arguments), 3 cannot run here (missing qemu/kernel/initramfs).
 #
 # Environment: OFFMIRROR_VM_DIR (build output), OFFMIRROR_VM_ACCEL=auto|tcg|kvm
-# (auto uses KVM only with a real VT-x/AMD-V /dev/kvm, never with kvm_pvm).
+# (auto uses KVM only with a real VT-x/AMD-V /dev/kvm, never with kvm_pvm),
+# OFFMIRROR_VM_DISK_SIZE (size of each sparse data disk made by `run`, default 1G:
+# mkfs.xfs refuses file systems under 300 MB).
 set -euo pipefail
 shopt -s extglob
 
@@ -358,6 +360,7 @@ if [ -f /payload/run ]; then
         case $key in
           "$kv" | '' | [0-9]* | *[!A-Za-z0-9_]*) echo "OFFMIRROR-VM: ignoring env line: $kv"; continue ;;
         esac
+        # shellcheck disable=SC2163 # exports KEY=VALUE as given
         export "$kv"
       done </payload/env
     fi
@@ -563,7 +566,7 @@ stage_payload() {
     done < <(elf_libs "$f")
   done < <(find "$stage/payload" -type f -perm -u+x -print0)
   # Only add the lib dir entries when something went there.
-  if [[ -z $(ls -A -- "$stage/$MULTIARCH_LIB") ]]; then rm -rf -- "$stage/usr"; fi
+  if [[ -z $(ls -A -- "$stage/$MULTIARCH_LIB") ]]; then rm -rf -- "${stage:?}/usr"; fi
 }
 
 pick_accel() {
@@ -655,7 +658,7 @@ run_cmd() {
   # Persistent disks: three data disks and the state disk.
   mkdir -p -- "$disks"
   local n
-  for n in 1 2 3; do [[ -e $disks/disk$n.img ]] || truncate -s 256M -- "$disks/disk$n.img"; done
+  for n in 1 2 3; do [[ -e $disks/disk$n.img ]] || truncate -s "${OFFMIRROR_VM_DISK_SIZE:-1G}" -- "$disks/disk$n.img"; done
   [[ -e $disks/state.img ]] || truncate -s 64M -- "$disks/state.img"
 
   # A crash test must leave the images as a power cut would: no host-side
@@ -679,6 +682,7 @@ run_cmd() {
   : >"$console_log"
   mkfifo -- "$RUN_TMP/console"
   local t0=$EPOCHREALTIME
+  # shellcheck disable=SC2016 # the quotes are literal text around the marker
   log "booting (${ACCEL_ARGS[*]}, cache=$cache, timeout ${timeout}s${kill_on:+, kill on '$kill_on'})"
   qemu-system-x86_64 "${qemu_args[@]}" </dev/null >"$RUN_TMP/console" 2>&1 &
   QEMU_PID=$!
@@ -692,7 +696,7 @@ run_cmd() {
   # Watch the console line by line until qemu is gone (EOF on the FIFO).
   # SeaBIOS leaves "Booting from ROM.." unterminated and the kernel starts with a
   # terminal reset (ESC c), so that reset also ends a line.
-  local line part result="" killed=0 why=""
+  local part result="" killed=0 why=""
   local -a parts
   while IFS= read -r -u "$con" line || [[ -n $line ]]; do
     line=${line//$'\r'/}
