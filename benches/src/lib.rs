@@ -1,5 +1,8 @@
 //! Hosts and requests shared by the benchmarks.
 
+mod lvm2_reports;
+pub use lvm2_reports::lvm2_reports;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::{LazyLock, Mutex, PoisonError};

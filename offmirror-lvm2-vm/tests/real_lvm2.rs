@@ -58,6 +58,7 @@ fn vm_conformance_backup_cycles_and_problems() -> Result<(), String> {
         "cycle.ext4.2legs",
         "cycle.ext4.3legs",
         "cycle.xfs.2legs",
+        "cycle.xfs.3legs",
         "cycle.raw.2legs",
         "cycle.raw.3legs",
         "watchdog.thaws_when_offmirror_dies",

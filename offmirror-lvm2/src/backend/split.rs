@@ -7,6 +7,7 @@ use super::{Lvm2Backend, unit_image};
 use crate::commands;
 use crate::error::Lvm2Error;
 use crate::inventory::VgRows;
+use crate::parse::VolumeType;
 
 impl<R: CommandRunner> Lvm2Backend<R> {
     /// Splits the unit's image off each of its LVs (one, for this mechanism).
@@ -139,8 +140,9 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         Ok(applied)
     }
 
-    /// Extents the kernel still has to resynchronise over the unit's LVs: 0 while an
-    /// image is split (LVM does not report what the merge will copy).
+    /// Extents the kernel still has to resynchronise over the unit's LVs, from
+    /// `sync_percent`, plus the images still flagged out of sync; 0 while an image is
+    /// split (LVM does not report what the merge will copy).
     pub(super) fn unit_stale_extents(&self, unit: &SplitUnit) -> Result<u64, Lvm2Error> {
         let rows = self.vg_rows(&unit.vg)?;
         let mut stale = 0u64;
@@ -152,19 +154,33 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             let Some(first) = rows.first(name) else {
                 continue;
             };
-            let Some(percent) = first.sync_percent else {
-                continue;
-            };
-            if percent >= 100.0
-                || matches!(first.raid_sync_action.as_deref(), Some("check" | "repair"))
-            {
-                continue;
-            }
             let extents: u64 = rows
                 .rows(name)
                 .iter()
                 .map(|r| r.seg_size_pe.unwrap_or(0))
                 .sum();
+            // An image still flagged out of sync (attr `I`) is not back, whatever the
+            // percentage says: count it until LVM clears the flag.
+            let flagged = rows
+                .images(name)
+                .iter()
+                .filter(|image| {
+                    rows.first(image)
+                        .and_then(|r| r.lv_attr.as_ref())
+                        .is_some_and(|a| a.volume_type == VolumeType::ImageOutOfSync)
+                })
+                .count() as u64;
+            let Some(percent) = first.sync_percent else {
+                stale = stale.saturating_add(flagged.saturating_mul(extents.max(1)));
+                continue;
+            };
+            if matches!(first.raid_sync_action.as_deref(), Some("check" | "repair")) {
+                continue;
+            }
+            if percent >= 100.0 {
+                stale = stale.saturating_add(flagged);
+                continue;
+            }
             let left = (extents as f64 * (100.0 - percent.max(0.0)) / 100.0).ceil();
             stale = stale.saturating_add((left as u64).max(1));
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use offmirror_command::DuctRunner;
-use offmirror_core::{BackupRequest, ExecOptions, Executor, HookPhase, HookSpec, LvName, VgName};
+use offmirror_core::{BackupRequest, ExecOptions, Executor, HookPhase, HookSpec, LvName};
 use offmirror_lvm2::Lvm2Backend;
 
 use crate::Outcome;
@@ -27,6 +27,7 @@ pub fn run() -> Vec<Outcome> {
         ("ext4", 2, "32M"),
         ("ext4", 3, "32M"),
         ("xfs", 2, "320M"),
+        ("xfs", 3, "320M"),
         ("raw", 2, "16M"),
         ("raw", 3, "16M"),
     ] {
@@ -115,13 +116,12 @@ fn cycle(kind: &str, legs: u8, size: &str) -> Result<(), String> {
         format!("run errors: {:?}", report.errors)
     })?;
     println!(
-        "GUEST-FIGURE cycle.{lv}.run_seconds {:.2}\nGUEST-FIGURE cycle.{lv}.quiesce_ms {:.1}\nGUEST-FIGURE cycle.{lv}.quiesce_backend_ops {}",
+        "GUEST-FIGURE cycle.{lv}.run_seconds {:.2}\nGUEST-FIGURE cycle.{lv}.quiesce_ms {:.1}\nGUEST-FIGURE cycle.{lv}.quiesce_backend_ms {:.1}\nGUEST-FIGURE cycle.{lv}.quiesce_backend_ops {}",
         took.as_secs_f64(),
         report.quiesce.duration.as_secs_f64() * 1000.0,
+        report.quiesce.backend_time.as_secs_f64() * 1000.0,
         report.quiesce.backend_operations
     );
-    let vg = VgName::new(VG).map_err(|e| e.to_string())?;
-    let _ = vg;
     let lvs = sh(&["lvm", "lvs", "-a", "--noheadings", "-o", "lv_name", VG])?;
     ensure(
         !lvs.lines()
