@@ -37,7 +37,7 @@ impl Command {
             Command::Preview(a) | Command::Run(a) => a.json,
             Command::Recover(a) => a.json,
             Command::Status(a) => a.json,
-            Command::Sim(_) | Command::Aix(_) => false,
+            Command::Sim(_) | Command::Aix(_) | Command::Lvm2(_) => false,
         }
     }
 }
@@ -79,6 +79,83 @@ pub enum Command {
     /// Tools for the AIX backend.
     #[command(subcommand)]
     Aix(AixCommand),
+    /// Tools for the Linux LVM2 backend.
+    #[command(subcommand)]
+    Lvm2(Lvm2Command),
+}
+
+/// LVM2 subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Lvm2Command {
+    /// Parse a saved LVM2 JSON report or mount table and print the rows offmirror reads
+    /// from it, as JSON. Exits 2 naming the file, the row or line and the field when it
+    /// cannot be parsed; attach both to a bug report.
+    ///
+    /// Example: lvm lvs -a --reportformat json --units b --nosuffix -o vg_name,lv_name,lv_attr,segtype,devices > lvs.json; offmirror lvm2 parse lvs lvs.json
+    Parse {
+        /// Which report the file holds.
+        #[arg(value_enum)]
+        kind: Lvm2ParseKind,
+        /// The saved output.
+        file: PathBuf,
+    },
+    /// Build the inventory offmirror sees (VGs, LVs, copies, stale extents, splits, file
+    /// systems) from saved `vgs`, `pvs` and `lvs -a` JSON reports and a mount table, and
+    /// print it as JSON.
+    ///
+    /// Example: offmirror lvm2 inventory --vgs vgs.json --pvs pvs.json --lvs lvs.json --mountinfo mountinfo.txt
+    Inventory(Lvm2InventoryArgs),
+}
+
+/// The long help of an `lvm2 inventory` report file: the command the backend runs.
+fn report_help(command: &str, fields: &str) -> String {
+    format!(
+        "The output of `LC_ALL=C lvm {command} --reportformat json --units b --nosuffix -o {fields}` \
+         (the command the backend runs; its standard output only)."
+    )
+}
+
+/// What `lvm2 parse` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lvm2ParseKind {
+    /// `lvm lvs -a --reportformat json --units b --nosuffix -o ...`: LVs, one row per segment.
+    Lvs,
+    /// `lvm vgs --reportformat json --units b --nosuffix -o ...`: volume groups.
+    Vgs,
+    /// `lvm pvs --reportformat json --units b --nosuffix -o ...`: physical volumes.
+    Pvs,
+    /// `/proc/self/mountinfo`: the mount table.
+    Mountinfo,
+}
+
+/// Arguments of `lvm2 inventory`: the saved output of the four commands the LVM2 backend
+/// reads a host with (`offmirror-lvm2`'s `commands` module has their exact field lists).
+#[derive(Debug, Args)]
+pub struct Lvm2InventoryArgs {
+    /// `lvm vgs --reportformat json --units b --nosuffix -o ...` output.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = report_help("vgs", offmirror_lvm2::commands::VG_FIELDS)
+    )]
+    pub vgs: PathBuf,
+    /// `lvm pvs --reportformat json --units b --nosuffix -o ...` output.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = report_help("pvs", offmirror_lvm2::commands::PV_FIELDS)
+    )]
+    pub pvs: PathBuf,
+    /// `lvm lvs -a --reportformat json --units b --nosuffix -o ...` output.
+    #[arg(
+        long,
+        value_name = "FILE",
+        long_help = report_help("lvs -a", offmirror_lvm2::commands::LV_FIELDS)
+    )]
+    pub lvs: PathBuf,
+    /// A copy of `/proc/self/mountinfo`.
+    #[arg(long, value_name = "FILE")]
+    pub mountinfo: PathBuf,
 }
 
 /// AIX subcommands.
@@ -173,7 +250,8 @@ pub struct DemoArgs {
     pub copy: u8,
     /// The backend: `sim` drives the simulator directly; `aix` drives the real AIX
     /// backend, whose commands (lsvg, splitvg, chfs ...) run as processes against an AIX
-    /// command emulator that keeps the simulated host in a state file.
+    /// command emulator that keeps the simulated host in a state file. There is no `lvm2`
+    /// demo: that backend needs a real Linux host (see `preview --backend lvm2`).
     #[arg(long, value_enum, default_value_t = DemoBackend::Sim)]
     pub backend: DemoBackend,
 }
@@ -186,6 +264,19 @@ pub enum BackendKind {
     Sim,
     /// The AIX backend, through the AIX command emulator.
     Aix,
+    /// The Linux LVM2 backend on this host: real `lvm`, `fsfreeze`, `mount` and `blockdev`
+    /// commands, as root.
+    Lvm2,
+}
+
+impl BackendKind {
+    /// Whether the backend works on a simulated host kept in a state file (`--sim-state`).
+    pub fn uses_sim_state(self) -> bool {
+        match self {
+            BackendKind::Sim | BackendKind::Aix => true,
+            BackendKind::Lvm2 => false,
+        }
+    }
 }
 
 /// Backends of the demo.
@@ -195,6 +286,9 @@ pub enum DemoBackend {
     Sim,
     /// The AIX backend, through the AIX command emulator.
     Aix,
+    /// Refused with an explanation: the LVM2 backend needs a real Linux host with LVM2
+    /// raid1 LVs.
+    Lvm2,
 }
 
 /// Arguments of `preview` and `run`. Each flag overrides the job file's value.
@@ -204,7 +298,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub job: Option<PathBuf>,
     /// The simulator state file (made by `offmirror sim init`); required here or in the
-    /// job file.
+    /// job file with the `sim` and `aix` backends, refused with `lvm2`.
     #[arg(long, value_name = "FILE")]
     pub sim_state: Option<PathBuf>,
     /// A volume group to back up (repeatable; replaces the job file's targets).
@@ -249,8 +343,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
     /// `sim`: the simulator in process. `aix`: the real AIX backend, its commands run as
-    /// processes against the AIX command emulator keeping the host in the state file
-    /// [default: sim].
+    /// processes against the AIX command emulator keeping the host in the state file.
+    /// `lvm2`: the Linux LVM2 backend on this host, its commands (lvm, fsfreeze, mount,
+    /// blockdev) run as processes; as root, without --sim-state [default: sim].
     #[arg(long, value_enum)]
     pub backend: Option<BackendKind>,
     /// The run's identifier (default: made from the time and process id). It must not
@@ -262,23 +357,28 @@ pub struct RunArgs {
 /// Arguments of `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// The simulator state file.
+    /// The simulator state file (with the `sim` and `aix` backends).
     #[arg(long, value_name = "FILE")]
-    pub sim_state: PathBuf,
+    pub sim_state: Option<PathBuf>,
     /// A work directory whose runs to list.
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
     /// Output JSON.
     #[arg(long)]
     pub json: bool,
+    /// `sim` and `aix`: the simulated host in the state file (the AIX command emulator
+    /// keeps its host there). `lvm2`: this host's LVM2 volumes, read with `lvm vgs`, `pvs`
+    /// and `lvs` as root, without --sim-state.
+    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
+    pub backend: BackendKind,
 }
 
 /// Arguments of `recover`.
 #[derive(Debug, Args)]
 pub struct RecoverArgs {
-    /// The simulator state file.
+    /// The simulator state file (with the `sim` and `aix` backends).
     #[arg(long, value_name = "FILE")]
-    pub sim_state: PathBuf,
+    pub sim_state: Option<PathBuf>,
     /// The work directory of the interrupted run.
     #[arg(long, value_name = "DIR")]
     pub work_dir: PathBuf,
@@ -290,6 +390,8 @@ pub struct RecoverArgs {
     pub json: bool,
     /// `sim`: the simulator in process. `aix`: the real AIX backend, its commands run as
     /// processes against the AIX command emulator keeping the host in the state file.
+    /// `lvm2`: the Linux LVM2 backend on this host, its commands run as processes; as
+    /// root, without --sim-state.
     #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
     pub backend: BackendKind,
 }

@@ -15,6 +15,10 @@ use crate::exit::Code;
 use crate::progress::Lines;
 
 pub fn run(args: &DemoArgs) -> Result<Code> {
+    if args.backend == DemoBackend::Lvm2 {
+        // Nothing to simulate LVM2 with: the backend's real test is a real host.
+        return Err(crate::host::HostError::NoLvm2Demo.into());
+    }
     let work_dir = match &args.work_dir {
         Some(d) => d.clone(),
         None => std::env::temp_dir().join(format!("offmirror-demo-{}", std::process::id())),
@@ -68,6 +72,7 @@ pub fn run(args: &DemoArgs) -> Result<Code> {
             );
             Ok(code)
         }
+        DemoBackend::Lvm2 => Err(crate::host::HostError::NoLvm2Demo.into()),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::args::BackendKind;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Job {
-    /// `sim` or `aix`.
+    /// `sim`, `aix` or `lvm2`.
     pub backend: Option<BackendKind>,
     /// The simulator state file.
     pub sim_state: Option<PathBuf>,

@@ -1,7 +1,8 @@
 //! `offmirror`: the example command line of the offmirror library.
 //!
 //! It previews and runs offline mirror backups against the built-in simulator (a host kept
-//! in a JSON state file), and runs a complete demo on a simulated database server.
+//! in a JSON state file), the AIX backend over the AIX command emulator, or the Linux LVM2
+//! backend on the host itself, and runs a complete demo on a simulated database server.
 
 mod aix_parse;
 mod args;
@@ -10,6 +11,7 @@ mod demo_hooks;
 mod exit;
 mod host;
 mod job;
+mod lvm2_cmd;
 mod progress;
 mod sim_cmd;
 mod status;
@@ -36,6 +38,10 @@ fn main() -> ExitCode {
         args::Command::Status(a) => status::run(&a),
         args::Command::Sim(args::SimCommand::Init(a)) => sim_cmd::init(&a),
         args::Command::Aix(args::AixCommand::Parse { kind, file }) => aix_parse::run(kind, &file),
+        args::Command::Lvm2(args::Lvm2Command::Parse { kind, file }) => {
+            lvm2_cmd::parse(kind, &file)
+        }
+        args::Command::Lvm2(args::Lvm2Command::Inventory(a)) => lvm2_cmd::inventory(&a),
     };
     match result {
         Ok(code) => code.into(),

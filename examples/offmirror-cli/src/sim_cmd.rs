@@ -32,13 +32,18 @@ pub fn init(args: &SimInitArgs) -> Result<Code> {
 /// What `preview` and `run` work on: the job file, if any, with the flags over it.
 struct Job {
     backend: BackendKind,
-    sim_state: PathBuf,
+    /// The simulator state file (`sim` and `aix` backends).
+    sim_state: Option<PathBuf>,
     request: BackupRequest,
 }
 
 impl Job {
     fn host(&self) -> Result<Host> {
-        Host::open(self.backend, &self.sim_state, &self.request.work_dir)
+        Host::open(
+            self.backend,
+            self.sim_state.as_deref(),
+            &self.request.work_dir,
+        )
     }
 }
 
@@ -59,11 +64,20 @@ fn job(args: &RunArgs) -> Result<Job> {
             }
         )
     };
-    let sim_state = args
-        .sim_state
-        .clone()
-        .or(file.sim_state)
-        .ok_or_else(|| required("sim-state", "sim_state"))?;
+    let backend = args.backend.or(file.backend).unwrap_or(BackendKind::Sim);
+    // The lvm2 backend works on this host: a state file on the command line is a mistake
+    // (refused when the host is opened), one in a job file written for another backend
+    // is left unused.
+    let sim_state = if backend.uses_sim_state() {
+        Some(
+            args.sim_state
+                .clone()
+                .or(file.sim_state)
+                .ok_or_else(|| required("sim-state", "sim_state"))?,
+        )
+    } else {
+        args.sim_state.clone()
+    };
     let work_dir = args
         .work_dir
         .clone()
@@ -125,7 +139,7 @@ fn job(args: &RunArgs) -> Result<Job> {
         check_run_id(id)?;
     }
     Ok(Job {
-        backend: args.backend.or(file.backend).unwrap_or(BackendKind::Sim),
+        backend,
         sim_state,
         request,
     })
@@ -182,7 +196,7 @@ pub fn run(args: &RunArgs) -> Result<Code> {
         .observer(&observer)
         .options(ExecOptions {
             run_id: args.run_id.clone(),
-            resync_poll: Duration::from_millis(1),
+            resync_poll: host.resync_poll(),
             ..ExecOptions::default()
         })
         .run(&plan)?;
@@ -196,9 +210,9 @@ pub fn run(args: &RunArgs) -> Result<Code> {
 }
 
 pub fn recover(args: &RecoverArgs) -> Result<Code> {
-    let host = Host::open(args.backend, &args.sim_state, &args.work_dir)?;
     let runner = ProcessHookRunner::default();
     if args.manual {
+        let host = Host::open_for_manual(args.backend, args.sim_state.as_deref(), &args.work_dir)?;
         let manual =
             Executor::new(host.volumes(), host.fs(), &runner).manual_recovery(&args.work_dir)?;
         if args.json {
@@ -220,10 +234,11 @@ pub fn recover(args: &RecoverArgs) -> Result<Code> {
         }
         return Ok(Code::Ok);
     }
+    let host = Host::open(args.backend, args.sim_state.as_deref(), &args.work_dir)?;
     let reports = Executor::new(host.volumes(), host.fs(), &runner)
         .options(ExecOptions {
             run_id: None,
-            resync_poll: Duration::from_millis(1),
+            resync_poll: host.resync_poll(),
             ..ExecOptions::default()
         })
         .recover(&args.work_dir)?;

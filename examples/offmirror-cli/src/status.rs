@@ -1,4 +1,5 @@
-//! `status`: the simulated host's volume groups and the runs of a work directory.
+//! `status`: the host's volume groups — the simulated host's, or this host's LVM2 ones —
+//! and the runs of a work directory.
 
 use std::path::Path;
 
@@ -7,8 +8,9 @@ use offmirror_core::{Inventory, Report, VolumeManager};
 use offmirror_sim::SimHost;
 use serde::Serialize;
 
-use crate::args::StatusArgs;
+use crate::args::{BackendKind, StatusArgs};
 use crate::exit::Code;
+use crate::host::HostError;
 
 #[derive(Serialize)]
 struct Status {
@@ -25,8 +27,18 @@ struct RunSummary {
 }
 
 pub fn run(args: &StatusArgs) -> Result<Code> {
-    let host = SimHost::load(&args.sim_state)?;
-    let inventory = host.inventory()?;
+    let inventory = match (args.backend, &args.sim_state) {
+        // The AIX command emulator keeps its host in the same state file.
+        (BackendKind::Sim | BackendKind::Aix, Some(state)) => SimHost::load(state)?.inventory()?,
+        (BackendKind::Sim | BackendKind::Aix, None) => {
+            return Err(HostError::NoSimState(args.backend).into());
+        }
+        (BackendKind::Lvm2, Some(_)) => return Err(HostError::SimStateWithLvm2.into()),
+        (BackendKind::Lvm2, None) => {
+            crate::host::lvm2_usable()?;
+            crate::host::lvm2_backend().inventory()?
+        }
+    };
     let runs = match &args.work_dir {
         Some(dir) => runs(dir),
         None => Vec::new(),

@@ -878,3 +878,368 @@ fn quiet_and_verbose_set_how_much_progress_is_printed() -> TestResult {
     assert!(!normal.contains(step_start));
     Ok(())
 }
+
+/// The real LVM2 reports and mount tables captured in the qemu guest.
+fn lvm2_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../offmirror-lvm2/tests/fixtures/vm")
+        .join(name)
+}
+
+#[test]
+fn lvm2_parse_reads_every_captured_report() -> TestResult {
+    // (kind, file, a value the rows must hold)
+    let cases = [
+        ("lvs", "split.lvs.json", "data_rimage_1"),
+        ("lvs", "normal.lvs.json", "[data_rimage_0]"),
+        ("vgs", "normal.vgs.json", "\"vg_extent_size\": 4194304"),
+        ("pvs", "normal.pvs.json", "/dev/vda"),
+        ("mountinfo", "normal.mountinfo.txt", "/mnt/data"),
+    ];
+    for (kind, file, value) in cases {
+        let out = cargo_bin_cmd!("offmirror")
+            .args(["lvm2", "parse", kind])
+            .arg(lvm2_fixture(file))
+            .output()?;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout)?;
+        let rows: serde_json::Value = serde_json::from_str(&text)?;
+        assert!(
+            rows.as_array().is_some_and(|r| !r.is_empty()),
+            "{file}: {text}"
+        );
+        assert!(text.contains(value), "{file}: no {value} in {text}");
+    }
+    // Every captured file of every kind parses.
+    for entry in std::fs::read_dir(lvm2_fixture(""))? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(kind) = ["lvs", "vgs", "pvs", "mountinfo"].into_iter().find(|k| {
+            name.ends_with(&format!(".{k}.json")) || name.ends_with(&format!(".{k}.txt"))
+        }) else {
+            continue;
+        };
+        cargo_bin_cmd!("offmirror")
+            .args(["lvm2", "parse", kind])
+            .arg(&path)
+            .assert()
+            .success();
+    }
+    Ok(())
+}
+
+#[test]
+fn lvm2_parse_names_the_file_and_what_it_cannot_read() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let file = tmp.path().join("lvs-with-suffixes.json");
+    // Sizes printed without --units b --nosuffix.
+    std::fs::write(
+        &file,
+        r#"{"report": [{"lv": [{"lv_name": "data", "lv_size": "64.00m"}]}]}"#,
+    )?;
+    cargo_bin_cmd!("offmirror")
+        .args(["lvm2", "parse", "lvs"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(format!(
+            "offmirror: error: {}: lvs report, row 1: lv_size is \"64.00m\"",
+            file.display()
+        )));
+    // A report given as the wrong kind of input.
+    cargo_bin_cmd!("offmirror")
+        .args(["lvm2", "parse", "mountinfo"])
+        .arg(lvm2_fixture("normal.lvs.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "normal.lvs.json: mountinfo, line 1",
+        ));
+    // The same in `lvm2 inventory`: the file is named.
+    let normal = |kind: &str| lvm2_fixture(&format!("normal.{kind}.json"));
+    cargo_bin_cmd!("offmirror")
+        .args(["lvm2", "inventory", "--vgs"])
+        .arg(normal("vgs"))
+        .arg("--pvs")
+        .arg(normal("pvs"))
+        .arg("--lvs")
+        .arg(&file)
+        .arg("--mountinfo")
+        .arg(lvm2_fixture("normal.mountinfo.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: lvs report, row 1",
+            file.display()
+        )));
+    Ok(())
+}
+
+#[test]
+fn lvm2_inventory_maps_a_captured_host() -> TestResult {
+    let normal = |kind: &str| lvm2_fixture(&format!("normal.{kind}.json"));
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["lvm2", "inventory", "--vgs"])
+        .arg(normal("vgs"))
+        .arg("--pvs")
+        .arg(normal("pvs"))
+        .arg("--lvs")
+        .arg(normal("lvs"))
+        .arg("--mountinfo")
+        .arg(lvm2_fixture("normal.mountinfo.txt"))
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inventory: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let vg = &inventory["vgs"][0];
+    assert_eq!(vg["name"], "vg0");
+    let lvs: Vec<&str> = vg["lvs"]
+        .as_array()
+        .ok_or("no lvs")?
+        .iter()
+        .filter_map(|lv| lv["name"].as_str())
+        .collect();
+    assert_eq!(lvs, ["data", "data3", "plain", "r5"]);
+    // The raid1 LVs have their legs as copies.
+    assert_eq!(vg["lvs"][0]["copies"].as_array().map(Vec::len), Some(2));
+    assert_eq!(vg["lvs"][1]["copies"].as_array().map(Vec::len), Some(3));
+    let fs = &inventory["filesystems"][0];
+    assert_eq!(fs["mount_point"], "/mnt/data");
+    assert_eq!(fs["device"], "data");
+    assert_eq!(fs["vfs"], "ext4");
+    Ok(())
+}
+
+#[test]
+fn there_is_no_lvm2_demo() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let work = tmp.path().join("work");
+    cargo_bin_cmd!("offmirror")
+        .args(["demo", "--backend", "lvm2", "--work-dir"])
+        .arg(&work)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "there is no LVM2 demo: the demo runs on the simulator (--backend sim) or the AIX \
+             command emulator (--backend aix), while the LVM2 backend needs a real Linux host \
+             with LVM2 raid1 LVs",
+        ))
+        .stderr(predicate::str::contains(
+            "offmirror preview --backend lvm2 --job FILE",
+        ))
+        .stderr(predicate::str::contains("offmirror-lvm2-vm"));
+    // Refused before anything was made.
+    assert!(!work.exists());
+    Ok(())
+}
+
+/// A job for the lvm2 backend on this host.
+fn lvm2_job(dir: &std::path::Path) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    write_job(
+        dir,
+        &format!(
+            "backend = \"lvm2\"\nwork_dir = \"{}\"\n[targets]\nvgs = [\"offmirrortestvg\"]\n\
+             [hooks.backup]\ncommand = \"/bin/true\"\n",
+            dir.join("w").display()
+        ),
+    )
+}
+
+#[test]
+fn lvm2_preview_on_this_host_fails_cleanly() -> TestResult {
+    // Whatever this host has — no LVM2, LVM2 without device-mapper, no such VG, not root —
+    // the preview stops with exit code 2 and says why: a typed error naming the failing
+    // command, or a blocked preview naming the VG. Never a panic.
+    let tmp = tempfile::tempdir()?;
+    let job = lvm2_job(tmp.path())?;
+    let out = cargo_bin_cmd!("offmirror")
+        .args(["preview", "--job"])
+        .arg(&job)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let failed_command = stderr.contains("offmirror: error:")
+        && (stderr.contains("\"lvm\"")
+            || stderr.contains("/proc/self/mountinfo")
+            || stderr.contains("run offmirror as root"));
+    let blocked = stdout.contains("[vg_not_found] vg offmirrortestvg");
+    assert!(failed_command || blocked, "{stdout}\n{stderr}");
+    // A simulator state file makes no sense here.
+    cargo_bin_cmd!("offmirror")
+        .args(["preview", "--sim-state", "/nonexistent/host.json", "--job"])
+        .arg(&job)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--sim-state is for the sim and aix backends",
+        ));
+    Ok(())
+}
+
+/// Whether this test process is root (read from /proc, which is Linux's).
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|ids| ids.split_whitespace().nth(1))
+            == Some("0")
+    })
+}
+
+#[test]
+fn a_failing_lvm_command_is_a_typed_error_naming_it() -> TestResult {
+    // An `lvm` that fails as on a host without device-mapper, bind-mounted over the real
+    // one in a private mount namespace (root and unshare(1) needed; skipped otherwise).
+    if !is_root() || !std::path::Path::new("/usr/sbin/lvm").exists() {
+        eprintln!("skipped: needs root and /usr/sbin/lvm");
+        return Ok(());
+    }
+    let tmp = tempfile::tempdir()?;
+    let job = lvm2_job(tmp.path())?;
+    let fake = tmp.path().join("lvm");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n\
+         echo '  /dev/mapper/control: open failed: No such device' >&2\n\
+         echo '  Failure to communicate with kernel device-mapper driver.' >&2\n\
+         exit 5\n",
+    )?;
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let offmirror = assert_cmd::cargo::cargo_bin!("offmirror");
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "/bin/sh", "-c"])
+        .arg("mount --bind \"$1\" /usr/sbin/lvm || exit 97; shift; exec \"$@\"")
+        .arg("sh")
+        .arg(&fake)
+        .arg(offmirror)
+        .args(["preview", "--job"])
+        .arg(&job)
+        .output();
+    let out = match out {
+        // 97: the bind mount failed; `unshare:` on stderr: no private namespace allowed.
+        Ok(out)
+            if out.status.code() != Some(97)
+                && !String::from_utf8_lossy(&out.stderr).starts_with("unshare:") =>
+        {
+            out
+        }
+        _ => {
+            eprintln!("skipped: cannot bind-mount in a private mount namespace");
+            return Ok(());
+        }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "offmirror: error: cannot read the host's volume groups: command [\"lvm\", \"vgs\""
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("failed (exit status 5)"), "{stderr}");
+    assert!(
+        stderr.contains("Failure to communicate with kernel device-mapper driver."),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_lvm2_backend_needs_root() -> TestResult {
+    // Run as nobody through setpriv(1) (root needed to switch; skipped otherwise).
+    if !is_root() {
+        eprintln!("skipped: needs root to switch to another user");
+        return Ok(());
+    }
+    let offmirror = assert_cmd::cargo::cargo_bin!("offmirror");
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(offmirror)
+        .args([
+            "preview",
+            "--backend",
+            "lvm2",
+            "--vg",
+            "vg0",
+            "--backup",
+            "/bin/true",
+        ])
+        .args(["--work-dir", "/nonexistent/w"])
+        .output();
+    let Ok(out) = out else {
+        eprintln!("skipped: no setpriv");
+        return Ok(());
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("setpriv:") || stderr.contains("Permission denied") {
+        eprintln!("skipped: setpriv could not run offmirror as nobody: {stderr}");
+        return Ok(());
+    }
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("which need root: run offmirror as root (effective user id is 65534)"),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn lvm2_recover_and_status_take_no_state_file_and_sim_still_needs_one() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    for args in [
+        &[
+            "recover",
+            "--backend",
+            "lvm2",
+            "--sim-state",
+            "/h.json",
+            "--work-dir",
+            "/w",
+        ][..],
+        &["status", "--backend", "lvm2", "--sim-state", "/h.json"][..],
+    ] {
+        cargo_bin_cmd!("offmirror")
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "--sim-state is for the sim and aix backends",
+            ));
+    }
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--work-dir"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no sim_state: the sim backend needs the simulator state file; give --sim-state",
+        ));
+    cargo_bin_cmd!("offmirror")
+        .args(["status", "--backend", "aix"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no sim_state: the aix backend"));
+    // A manual recovery only prints commands: no root, no LVM2 needed.
+    cargo_bin_cmd!("offmirror")
+        .args(["recover", "--manual", "--backend", "lvm2", "--work-dir"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing to recover"));
+    Ok(())
+}

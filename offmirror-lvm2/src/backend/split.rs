@@ -50,7 +50,15 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                 ));
             }
             let pvs = image_pvs(&rows, image)?;
-            self.run_ok(&commands::split_tracked(&unit.vg, &ulv.lv, &pvs))?;
+            let output = self.run_ok(&commands::split_tracked(&unit.vg, &ulv.lv, &pvs))?;
+            // LVM names the image it split ("vg0/data_rimage_1 split from vg0/data for
+            // read-only purposes."): when that is the planned one, the split is known
+            // without another `lvs` inside the quiesce window.
+            let confirmed = format!("{}/{image} split from {}/{}", unit.vg, unit.vg, ulv.lv);
+            if output.stdout.contains(&confirmed) || output.stderr.contains(&confirmed) {
+                applied = Applied::Done;
+                continue;
+            }
             let after = self.vg_rows(&unit.vg)?;
             match after.split_image(ulv.lv.as_str()) {
                 Some((_, split)) if split == image.as_str() => applied = Applied::Done,

@@ -122,6 +122,12 @@ fn cycle(kind: &str, legs: u8, size: &str) -> Result<(), String> {
         report.quiesce.backend_time.as_secs_f64() * 1000.0,
         report.quiesce.backend_operations
     );
+    // Baseline in the same boot: the bare LVM split command the window cannot avoid.
+    let bare = bare_split_ms(&lv)?;
+    println!(
+        "GUEST-FIGURE cycle.{lv}.bare_lvconvert_split_ms {bare:.1}\nGUEST-FIGURE cycle.{lv}.window_over_bare_split {:.2}",
+        report.quiesce.duration.as_secs_f64() * 1000.0 / bare.max(0.001)
+    );
     let lvs = sh(&["lvm", "lvs", "-a", "--noheadings", "-o", "lv_name", VG])?;
     ensure(
         !lvs.lines()
@@ -203,4 +209,23 @@ fn watchdog_thaws() -> Result<(), String> {
     })?;
     sh(&["umount", &dir])?;
     Ok(())
+}
+
+/// Times one `lvconvert --splitmirrors 1 --trackchanges` of `lv` run directly, then
+/// merges the image back and waits for the sync.
+fn bare_split_ms(lv: &str) -> Result<f64, String> {
+    let target = format!("{VG}/{lv}");
+    let started = Instant::now();
+    sh(&["lvm", "lvconvert", "--yes", "--splitmirrors", "1", "--trackchanges", &target])?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let listed = sh(&["lvm", "lvs", "-a", "--noheadings", "-o", "lv_name", VG])?;
+    let image = listed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(&format!("{lv}_rimage_")))
+        .ok_or("the bare split left no visible image")?
+        .to_string();
+    sh(&["lvm", "lvconvert", "--yes", "--mergemirrors", &format!("{VG}/{image}")])?;
+    wait_in_sync(VG, lv, Duration::from_secs(120))?;
+    Ok(ms)
 }
