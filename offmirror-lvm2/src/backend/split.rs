@@ -166,7 +166,7 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                 .rows(name)
                 .iter()
                 .map(|r| r.seg_size_pe.unwrap_or(0))
-                .sum();
+                .fold(0, u64::saturating_add);
             // An image still flagged out of sync (attr `I`) is not back, whatever the
             // percentage says: count it until LVM clears the flag.
             let flagged = rows

@@ -43,6 +43,9 @@ pub struct HostReport {
 
 const MIB: u64 = 1024 * 1024;
 
+/// The most mirror copies the model holds.
+const MAX_LEGS: usize = 3;
+
 /// Builds the core inventory from a host report.
 ///
 /// # Errors
@@ -85,11 +88,15 @@ pub fn build_inventory(report: &HostReport) -> Result<Inventory, Lvm2Error> {
             source,
         })?;
         let pvs = physical_volumes(vg_text, &report.pvs);
+        let capacity = pvs
+            .iter()
+            .map(|p| u64::from(p.total_pps))
+            .fold(0u64, u64::saturating_add);
         let rows = VgRows::new(vg_text, &report.lvs);
         let shared = shared_lock(vg_row);
         let mut lvs = Vec::new();
         for (lv_text, first) in rows.top_level() {
-            let lv = logical_volume(lv_text, first, &rows, &pvs, shared.as_deref())?;
+            let lv = logical_volume(lv_text, first, &rows, &pvs, capacity, shared.as_deref())?;
             if let (Some(major), Some(minor)) = (first.lv_kernel_major, first.lv_kernel_minor) {
                 devices.insert((major, minor), (inventory.vgs.len(), lvs.len()));
             }
@@ -152,65 +159,91 @@ fn pv_index(pvs: &[PhysicalVolume], device: &str) -> Option<u16> {
     u16::try_from(position).ok()
 }
 
+/// `capacity` is the number of extents of the VG's PVs. No copy of an LV can hold more
+/// than that, so an LV that `lvs` gives more extents (a thin or other virtual LV, or a
+/// report that makes no sense) is mapped over that many only, with a blocker: its size
+/// never costs more memory than the VG's own extents.
 fn logical_volume(
     name_text: &str,
     first: &LvRow,
     rows: &VgRows,
     pvs: &[PhysicalVolume],
+    capacity: u64,
     shared: Option<&str>,
 ) -> Result<LogicalVolume, Lvm2Error> {
     let name = LvName::new(name_text).map_err(|source| Lvm2Error::Name {
         command: "lvs".into(),
         source,
     })?;
-    let lps: u64 = rows
-        .rows(name_text)
-        .iter()
-        .map(|r| r.seg_size_pe.unwrap_or(0))
-        .sum();
+    let reported = segment_extents(rows, name_text);
+    let lps = reported.min(capacity).min(u64::from(u32::MAX));
     let lps_usize = usize::try_from(lps).unwrap_or(0);
     let segtype = first.segtype.as_deref().unwrap_or("linear");
     let mut blockers = Vec::new();
     let mut split = None;
-    let copies = if segtype == "raid1" {
-        split = rows.split_image(name_text);
-        let images = rows.images(name_text);
-        if images
-            .iter()
-            .any(|image| rows.first(image).and_then(|r| r.segtype.as_deref()) == Some("integrity"))
-        {
-            blockers.push(LvBlocker::RaidIntegrity);
-        }
-        let stale_from = stale_from(first, lps_usize);
-        let split_leg = split.as_ref().map(|(k, _)| *k);
-        images
-            .iter()
-            .enumerate()
-            .map(|(k, image)| {
-                let mut copy = map_copy(rows, image, pvs, lps_usize);
-                let out_of_sync = rows
-                    .first(image)
-                    .and_then(|r| r.lv_attr.as_ref())
-                    .is_some_and(|a| a.volume_type == VolumeType::ImageOutOfSync);
-                if let Some(from) = stale_from
-                    && out_of_sync
-                    && split_leg != Some(k)
-                {
-                    for pp in copy.pps.iter_mut().skip(from).flatten() {
-                        pp.stale = true;
-                    }
-                }
-                copy
-            })
-            .collect()
-    } else {
-        if !matches!(segtype, "linear" | "striped") {
-            blockers.push(LvBlocker::UnsupportedLayout {
-                layout: segtype.to_string(),
+    let copies =
+        if segtype == "raid1" {
+            split = rows.split_image(name_text);
+            let images = rows.images(name_text);
+            if images.iter().any(|image| {
+                rows.first(image).and_then(|r| r.segtype.as_deref()) == Some("integrity")
+            }) {
+                blockers.push(LvBlocker::RaidIntegrity);
+            }
+            if images.len() > MAX_LEGS {
+                // The model holds 1 to 3 copies, as AIX does; LVM2 allows more legs.
+                blockers.push(LvBlocker::UnsupportedLayout {
+                layout: match &split {
+                    Some((_, image)) => format!(
+                        "raid1 with {} images (offmirror splits 2 or 3), with {image} split off",
+                        images.len()
+                    ),
+                    None => format!("raid1 with {} images (offmirror splits 2 or 3)", images.len()),
+                },
             });
-        }
-        vec![map_copy(rows, name_text, pvs, lps_usize)]
-    };
+            }
+            let stale_from = stale_from(first, lps_usize);
+            let split_leg = split.as_ref().map(|(k, _)| *k);
+            images
+                .iter()
+                .take(MAX_LEGS)
+                .enumerate()
+                .map(|(k, image)| {
+                    let mut copy = map_copy(rows, image, pvs, lps_usize);
+                    let out_of_sync = rows
+                        .first(image)
+                        .and_then(|r| r.lv_attr.as_ref())
+                        .is_some_and(|a| a.volume_type == VolumeType::ImageOutOfSync);
+                    if let Some(from) = stale_from
+                        && out_of_sync
+                        && split_leg != Some(k)
+                    {
+                        for pp in copy.pps.iter_mut().skip(from).flatten() {
+                            pp.stale = true;
+                        }
+                    }
+                    copy
+                })
+                .collect()
+        } else {
+            if !matches!(segtype, "linear" | "striped") {
+                blockers.push(LvBlocker::UnsupportedLayout {
+                    layout: segtype.to_string(),
+                });
+            }
+            vec![map_copy(rows, name_text, pvs, lps_usize)]
+        };
+    if reported > lps
+        && !blockers
+            .iter()
+            .any(|b| matches!(b, LvBlocker::UnsupportedLayout { .. }))
+    {
+        blockers.push(LvBlocker::UnsupportedLayout {
+            layout: format!(
+                "{segtype} of {reported} extents, more than its VG's PVs hold ({capacity})"
+            ),
+        });
+    }
     if let Some(lock_type) = shared {
         blockers.push(LvBlocker::SharedVg {
             lock_type: lock_type.to_string(),
@@ -267,6 +300,14 @@ fn logical_volume(
     })
 }
 
+/// The extents of all segments of `name`, added without overflow.
+fn segment_extents(rows: &VgRows, name: &str) -> u64 {
+    rows.rows(name)
+        .iter()
+        .map(|r| r.seg_size_pe.unwrap_or(0))
+        .fold(0u64, u64::saturating_add)
+}
+
 /// The first logical extent a running resync or recovery has not reached yet.
 fn stale_from(first: &LvRow, lps: usize) -> Option<usize> {
     let percent = first.sync_percent?;
@@ -287,17 +328,21 @@ fn map_copy(rows: &VgRows, name: &str, pvs: &[PhysicalVolume], lps: usize) -> Mi
         let Some(pv) = pv_index(pvs, &device) else {
             continue;
         };
-        for offset in 0..seg_size {
-            let lp = usize::try_from(seg_start.saturating_add(offset)).unwrap_or(usize::MAX);
+        let Ok(start) = usize::try_from(seg_start) else {
+            continue;
+        };
+        // Only the part of the segment inside the LV: a segment longer than the LV (a
+        // report that makes no sense) is not walked to its end.
+        let len = usize::try_from(seg_size).unwrap_or(usize::MAX);
+        for (offset, slot) in pps.iter_mut().skip(start).take(len).enumerate() {
+            let offset = u64::try_from(offset).unwrap_or(u64::MAX);
             let pp = u32::try_from(first_extent.saturating_add(offset).saturating_add(1))
                 .unwrap_or(u32::MAX);
-            if let Some(slot) = pps.get_mut(lp) {
-                *slot = Some(PpRef {
-                    pv,
-                    pp,
-                    stale: false,
-                });
-            }
+            *slot = Some(PpRef {
+                pv,
+                pp,
+                stale: false,
+            });
         }
     }
     MirrorCopy { pps }
