@@ -216,7 +216,15 @@ fn watchdog_thaws() -> Result<(), String> {
 fn bare_split_ms(lv: &str) -> Result<f64, String> {
     let target = format!("{VG}/{lv}");
     let started = Instant::now();
-    sh(&["lvm", "lvconvert", "--yes", "--splitmirrors", "1", "--trackchanges", &target])?;
+    sh(&[
+        "lvm",
+        "lvconvert",
+        "--yes",
+        "--splitmirrors",
+        "1",
+        "--trackchanges",
+        &target,
+    ])?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let listed = sh(&["lvm", "lvs", "-a", "--noheadings", "-o", "lv_name", VG])?;
     let image = listed
@@ -225,7 +233,13 @@ fn bare_split_ms(lv: &str) -> Result<f64, String> {
         .find(|l| l.starts_with(&format!("{lv}_rimage_")))
         .ok_or("the bare split left no visible image")?
         .to_string();
-    sh(&["lvm", "lvconvert", "--yes", "--mergemirrors", &format!("{VG}/{image}")])?;
+    sh(&[
+        "lvm",
+        "lvconvert",
+        "--yes",
+        "--mergemirrors",
+        &format!("{VG}/{image}"),
+    ])?;
     wait_in_sync(VG, lv, Duration::from_secs(120))?;
     Ok(ms)
 }
