@@ -477,11 +477,21 @@ fn thaw_outcomes() -> TestResult {
     ));
     assert_eq!(backend.thaw(&mnt_data()?)?, Applied::AlreadyDone);
 
+    // After a reboot the mount point may be gone: nothing is frozen there.
     let (backend, _) = scripted_backend(ScriptedRunner::new().on(
         &thaw_line()?,
         CommandOutput::failed(
             1,
             "fsfreeze: cannot open /mnt/data: No such file or directory\n",
+        ),
+    ));
+    assert_eq!(backend.thaw(&mnt_data()?)?, Applied::AlreadyDone);
+
+    let (backend, _) = scripted_backend(ScriptedRunner::new().on(
+        &thaw_line()?,
+        CommandOutput::failed(
+            1,
+            "fsfreeze: /mnt/data: unfreeze failed: Operation not permitted\n",
         ),
     ));
     assert!(matches!(

@@ -2,7 +2,8 @@
 //!
 //! Idempotence comes from the kernel's answers, in the C locale: freezing a frozen file
 //! system fails with `Device or resource busy`, thawing one that is not frozen with
-//! `Invalid argument`.
+//! `Invalid argument`, and a thaw of a path that does not exist (a mount point gone after a
+//! reboot) with `No such file or directory`.
 
 use std::time::Duration;
 
@@ -57,7 +58,9 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             Applied::Done
         } else {
             let failure = CommandFailure::new(&argv, &output);
-            if !failure.says("Invalid argument") {
+            // Not frozen (`Invalid argument`), or no such path at all (after a reboot the
+            // mount point may be gone): either way nothing is frozen there.
+            if !failure.says("Invalid argument") && !failure.says("No such file or directory") {
                 return Err(failure.into());
             }
             Applied::AlreadyDone
