@@ -73,8 +73,8 @@ fn vm_conformance_backup_cycles_and_problems() -> Result<(), String> {
     ])
 }
 
-#[test]
-fn vm_crash_between_split_and_merge_then_recover() -> Result<(), String> {
+/// Boots once to the crash point, kills the guest there, boots again and recovers.
+fn crash_and_recover(point: &str) -> Result<(), String> {
     if !can_boot()? {
         return Ok(());
     }
@@ -82,7 +82,7 @@ fn vm_crash_between_split_and_merge_then_recover() -> Result<(), String> {
     let first = boot(
         Path::new(GUEST),
         disks.path(),
-        "crash-split",
+        &format!("crash-{point}-split"),
         Some("OFFMIRROR-CRASH-NOW"),
         Duration::from_secs(300),
     )?;
@@ -95,7 +95,7 @@ fn vm_crash_between_split_and_merge_then_recover() -> Result<(), String> {
     let second = boot(
         Path::new(GUEST),
         disks.path(),
-        "crash-recover",
+        &format!("crash-{point}-recover"),
         None,
         Duration::from_secs(600),
     )?;
@@ -106,4 +106,54 @@ fn vm_crash_between_split_and_merge_then_recover() -> Result<(), String> {
         "crash.manual_recovery_names_the_merge",
         "crash.recover_merges_and_resyncs",
     ])
+}
+
+/// Killed with the image split and mounted, after a write to the live LV.
+#[test]
+fn vm_crash_between_split_and_merge_then_recover() -> Result<(), String> {
+    crash_and_recover("backup")
+}
+
+/// Killed after the backup, the image unmounted again, just before the merge.
+#[test]
+fn vm_crash_just_before_the_merge_then_recover() -> Result<(), String> {
+    crash_and_recover("merge")
+}
+
+/// Killed inside the quiesce window: the split done, the file system frozen.
+#[test]
+fn vm_crash_inside_the_freeze_window_then_recover() -> Result<(), String> {
+    crash_and_recover("window")
+}
+
+/// After a reboot between split and merge, the backend's merge (with its rebuild) leaves
+/// identical legs; the bare LVM merge of a twin LV is the baseline, its mismatches printed.
+#[test]
+fn vm_merge_after_a_reactivation_leaves_identical_legs() -> Result<(), String> {
+    if !can_boot()? {
+        return Ok(());
+    }
+    let disks = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let first = boot(
+        Path::new(GUEST),
+        disks.path(),
+        "reactivation-split",
+        Some("OFFMIRROR-CRASH-NOW"),
+        Duration::from_secs(300),
+    )?;
+    if first.code != 0 || !first.console.contains("OFFMIRROR-VM: killed at marker") {
+        return Err(format!(
+            "the first boot was not killed at the marker (exit {}):\n{}",
+            first.code, first.console
+        ));
+    }
+    let second = boot(
+        Path::new(GUEST),
+        disks.path(),
+        "reactivation-merge",
+        None,
+        Duration::from_secs(600),
+    )?;
+    show(&second);
+    second.expect_passed(&["reactivation.backend_merge_leaves_identical_legs"])
 }

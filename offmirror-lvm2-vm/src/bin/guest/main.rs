@@ -12,6 +12,7 @@ mod cycles;
 mod hooks;
 mod host;
 mod problems;
+mod reactivation;
 
 use std::process::ExitCode;
 
@@ -27,12 +28,18 @@ fn main() -> ExitCode {
             all.extend(problems::run());
             all
         }
-        "crash-split" => crash::split_then_hang(),
-        "crash-recover" => crash::recover_after_reboot(),
+        "crash-window-split" => crash::split_then_hang(crash::CrashPoint::InWindow),
+        "crash-window-recover" => crash::recover_after_reboot(crash::CrashPoint::InWindow),
+        "crash-backup-split" => crash::split_then_hang(crash::CrashPoint::InBackup),
+        "crash-backup-recover" => crash::recover_after_reboot(crash::CrashPoint::InBackup),
+        "crash-merge-split" => crash::split_then_hang(crash::CrashPoint::BeforeMerge),
+        "crash-merge-recover" => crash::recover_after_reboot(crash::CrashPoint::BeforeMerge),
+        "reactivation-split" => reactivation::split_then_hang(),
+        "reactivation-merge" => reactivation::merge_after_reboot(),
         other => vec![(
             "scenario".to_string(),
             Err(format!(
-                "unknown scenario {other:?}; use suite, crash-split or crash-recover"
+                "unknown scenario {other:?}; use suite, crash-{{window,backup,merge}}-{{split,recover}} or reactivation-{{split,merge}}"
             )),
         )],
     };
