@@ -300,6 +300,10 @@ impl VolumeManager for WriteCounter {
         self.host.inventory()
     }
 
+    fn prepare_split(&self, unit: &SplitUnit) {
+        self.host.prepare_split(unit)
+    }
+
     fn split(&self, unit: &SplitUnit) -> Result<Applied, BackendError> {
         self.host.split(unit)
     }

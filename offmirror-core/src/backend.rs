@@ -33,6 +33,15 @@ pub trait VolumeManager {
     /// Reads the host's volume groups, logical volumes and file systems.
     fn inventory(&self) -> Result<Inventory, BackendError>;
 
+    /// Called once per unit before the run's first step, outside the quiesce window: the
+    /// backend may read now what its split will need, so that the split runs fewer
+    /// commands while the applications wait. Changes nothing on the host; a backend that
+    /// keeps what it read must still work, and check, when the host changed meanwhile.
+    /// The default does nothing.
+    fn prepare_split(&self, unit: &SplitUnit) {
+        let _ = unit;
+    }
+
     /// Splits the unit's copy off with the unit's mechanism, under the unit's split name.
     fn split(&self, unit: &SplitUnit) -> Result<Applied, BackendError>;
 
@@ -159,6 +168,9 @@ impl<T: VolumeManager + ?Sized> VolumeManager for &T {
     }
     fn inventory(&self) -> Result<Inventory, BackendError> {
         (**self).inventory()
+    }
+    fn prepare_split(&self, unit: &SplitUnit) {
+        (**self).prepare_split(unit)
     }
     fn split(&self, unit: &SplitUnit) -> Result<Applied, BackendError> {
         (**self).split(unit)

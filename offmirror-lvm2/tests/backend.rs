@@ -855,3 +855,45 @@ fn the_split_state_matches_the_planned_unit() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_prepared_split_reads_nothing_inside_the_window() -> TestResult {
+    let unit = planned_unit("data")?;
+    let split = display_argv(&commands::split_tracked(
+        &vg0()?,
+        &name("data")?,
+        &[pv("/dev/vdb")?],
+    ));
+    let script = lvs_script(&["normal"])?.on(&split, ok(SPLIT_MESSAGE));
+    let (backend, log) = scripted_backend(script);
+    backend.prepare_split(&unit);
+    assert_eq!(log.lines(), [lvs_line()?]);
+    assert_eq!(backend.split(&unit)?, Applied::Done);
+    // Only lvconvert ran during the split itself.
+    assert_eq!(log.lines(), [lvs_line()?, split]);
+    Ok(())
+}
+
+#[test]
+fn prepared_rows_that_went_stale_fall_back_to_reading_the_vg_again() -> TestResult {
+    let unit = planned_unit("data")?;
+    let split = display_argv(&commands::split_tracked(
+        &vg0()?,
+        &name("data")?,
+        &[pv("/dev/vdb")?],
+    ));
+    // Prepared while nothing was split; by the split, the image is split already, and
+    // lvconvert refuses.
+    let script = lvs_script(&["normal", "split"])?.on(
+        &split,
+        CommandOutput::failed(5, "  Unable to split additional image from vg0/data while tracking changes for vg0/data_rimage_1.\n"),
+    );
+    let (backend, log) = scripted_backend(script);
+    backend.prepare_split(&unit);
+    assert_eq!(backend.split(&unit)?, Applied::AlreadyDone);
+    assert_eq!(log.lines(), [lvs_line()?, split, lvs_line()?]);
+    // What was prepared is used once: a second split reads the VG.
+    assert_eq!(backend.split(&unit)?, Applied::AlreadyDone);
+    assert_eq!(log.lines().len(), 4);
+    Ok(())
+}

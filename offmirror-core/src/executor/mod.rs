@@ -427,6 +427,10 @@ impl<'r> Run<'r, '_> {
             steps: self.plan.steps.len(),
         });
         let plan = self.plan;
+        // Reads the backend needs for its splits happen now, not while applications wait.
+        for unit in &plan.units {
+            self.exec.volumes.prepare_split(unit);
+        }
         for (index, step) in plan.steps.iter().enumerate() {
             self.step(index, index, step);
         }

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use offmirror_command::{CommandOutput, CommandRunner, display_argv};
 use offmirror_core::{
-    Applied, BackendError, Capabilities, Dialect, ExposedCopy, FsController, Inventory, Mechanism,
-    MountPoint, SplitName, SplitUnit, Step, VgName, VolumeManager,
+    Applied, BackendError, Capabilities, Dialect, ExposedCopy, FsController, Inventory, LvName,
+    Mechanism, MountPoint, SplitName, SplitUnit, Step, VgName, VolumeManager,
 };
 
 use crate::commands;
@@ -49,6 +49,9 @@ pub struct Lvm2Backend<R> {
     runner: R,
     watchdog: Option<WatchdogSpec>,
     watchdogs: Mutex<HashMap<MountPoint, Watchdog>>,
+    /// `lvs` rows read by `prepare_split`, by VG and planned image, for the split to use
+    /// instead of reading them inside the quiesce window.
+    prepared: Mutex<HashMap<(VgName, LvName), VgRows>>,
 }
 
 impl<R: CommandRunner> Lvm2Backend<R> {
@@ -58,6 +61,7 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             runner,
             watchdog: Some(WatchdogSpec::default()),
             watchdogs: Mutex::new(HashMap::new()),
+            prepared: Mutex::new(HashMap::new()),
         }
     }
 
@@ -77,6 +81,10 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         self.watchdogs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn prepared(&self) -> MutexGuard<'_, HashMap<(VgName, LvName), VgRows>> {
+        self.prepared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs `argv`; a non-zero exit status is an error.
@@ -151,6 +159,15 @@ impl<R: CommandRunner> VolumeManager for Lvm2Backend<R> {
 
     fn inventory(&self) -> Result<Inventory, BackendError> {
         Ok(build_inventory(&self.host_report()?)?)
+    }
+
+    fn prepare_split(&self, unit: &SplitUnit) {
+        if let Ok(image) = unit_image(unit)
+            && let Ok(rows) = self.vg_rows(&unit.vg)
+        {
+            self.prepared()
+                .insert((unit.vg.clone(), image.clone()), rows);
+        }
     }
 
     fn split(&self, unit: &SplitUnit) -> Result<Applied, BackendError> {

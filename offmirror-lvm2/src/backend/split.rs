@@ -13,10 +13,27 @@ impl<R: CommandRunner> Lvm2Backend<R> {
     /// Splits the unit's image off each of its LVs (one, for this mechanism).
     pub(super) fn split_unit(&self, unit: &SplitUnit) -> Result<Applied, Lvm2Error> {
         let image = unit_image(unit)?;
+        // Rows read before the quiesce window, if `prepare_split` ran; anything they get
+        // wrong shows below and sends the split back to rows read now.
+        let prepared = self.prepared().remove(&(unit.vg.clone(), image.clone()));
+        match prepared {
+            Some(rows) => match self.split_with(unit, rows) {
+                Ok(applied) => Ok(applied),
+                Err(_) => self.split_with(unit, self.vg_rows(&unit.vg)?),
+            },
+            None => self.split_with(unit, self.vg_rows(&unit.vg)?),
+        }
+    }
+
+    /// Splits with `rows` as what the VG looks like now.
+    fn split_with(&self, unit: &SplitUnit, mut rows: VgRows) -> Result<Applied, Lvm2Error> {
+        let image = unit_image(unit)?;
         let mut applied = Applied::AlreadyDone;
-        for ulv in &unit.lvs {
+        for (i, ulv) in unit.lvs.iter().enumerate() {
             let what = format!("split {}/{}", unit.vg, ulv.lv);
-            let rows = self.vg_rows(&unit.vg)?;
+            if i > 0 {
+                rows = self.vg_rows(&unit.vg)?;
+            }
             if rows.first(ulv.lv.as_str()).is_none() {
                 return Err(Lvm2Error::refused(
                     what,
