@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use offmirror_core::{
-    FileSystem, Inventory, LogDevice, LogicalVolume, LvName, LvType, MirrorCopy, MountPoint,
-    PhysicalVolume, PpRef, PvName, PvState, Vfs, VgName, VolumeGroup,
+    Dialect, FileSystem, Inventory, LogDevice, LogicalVolume, LvBlocker, LvName, LvType,
+    MirrorCopy, MountPoint, PhysicalVolume, PpRef, PvName, PvState, Vfs, VgName, VolumeGroup,
 };
 
-use crate::{SimError, SimHost};
+use crate::{SimError, SimHost, SimState};
 
 /// Builds a host step by step; names are checked, mistakes are collected and reported by
 /// [`HostBuilder::build`].
@@ -23,11 +23,30 @@ use crate::{SimError, SimHost};
 ///     .build()?;
 /// # Ok::<(), offmirror_sim::SimError>(())
 /// ```
+///
+/// A Linux host: disks are device paths, LVs raid1 with one image per PV, and the host
+/// speaks LVM2 ([`HostBuilder::dialect`]).
+///
+/// ```
+/// use offmirror_core::{Dialect, LvBlocker, LvType, Mechanism, Vfs, VolumeManager};
+/// use offmirror_sim::HostBuilder;
+/// let host = HostBuilder::new()
+///     .dialect(Dialect::Lvm2)
+///     .vg("vg0", &["/dev/vdb", "/dev/vdc"], 100)
+///     .lv("vg0", "data", LvType::Xfs, 10, 2)
+///     .fs("data", "/srv/data", Vfs::Xfs, true, None)
+///     .lv("vg0", "busy", LvType::Raw, 10, 2)
+///     .blocker("busy", LvBlocker::Inactive)
+///     .build()?;
+/// assert_eq!(host.capabilities().mechanisms, vec![Mechanism::TrackedImageSplit]);
+/// # Ok::<(), offmirror_sim::SimError>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct HostBuilder {
     inventory: Inventory,
     next_pp: HashMap<(usize, usize), u32>,
     errors: Vec<String>,
+    dialect: Option<Dialect>,
 }
 
 impl HostBuilder {
@@ -197,6 +216,25 @@ impl HostBuilder {
         self
     }
 
+    /// Adds a condition that stops the LV from being split now (as the LVM2 backend reports
+    /// them: a mirror not in sync, an inactive LV, ...). The planner skips the LV with a
+    /// warning and the simulator refuses to split it.
+    pub fn blocker(mut self, lv: &str, blocker: LvBlocker) -> Self {
+        match self.lv_mut(lv) {
+            Some(l) => l.blockers.push(blocker),
+            None => self.errors.push(format!("blocker: no LV {lv}")),
+        }
+        self
+    }
+
+    /// Makes the built host speak `dialect` and offer its mechanisms (see
+    /// [`SimState::set_dialect`]); without it the host is AIX-flavoured. Applies to
+    /// [`HostBuilder::build`] and [`HostBuilder::state`], not to the bare inventory.
+    pub fn dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = Some(dialect);
+        self
+    }
+
     /// Marks an LV open (a raw LV in use by an application).
     pub fn open(mut self, lv: &str) -> Self {
         if let Some(l) = self.lv_mut(lv) {
@@ -214,9 +252,19 @@ impl HostBuilder {
         }
     }
 
+    /// The host's state, every partition at data version 0.
+    pub fn state(self) -> Result<SimState, SimError> {
+        let dialect = self.dialect;
+        let mut state = SimState::new(self.inventory()?);
+        if let Some(d) = dialect {
+            state.set_dialect(d);
+        }
+        Ok(state)
+    }
+
     /// The host.
     pub fn build(self) -> Result<SimHost, SimError> {
-        self.inventory().map(SimHost::from_inventory)
+        self.state().map(SimHost::new)
     }
 
     fn lv_mut(&mut self, name: &str) -> Option<&mut LogicalVolume> {

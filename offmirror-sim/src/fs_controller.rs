@@ -1,11 +1,13 @@
-//! The simulator as an [`FsController`]: freeze/thaw of JFS2, and split copies shown as
-//! read-only paths (optionally as real files, so a real backup program can read them).
+//! The simulator as an [`FsController`]: freeze/thaw of the file systems a split below
+//! them needs frozen (JFS2, ext4, XFS), and split copies shown as read-only paths
+//! (optionally as real files, so a real backup program can read them).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use offmirror_core::{
-    Applied, BackendError, ExposedCopy, FsController, MountPoint, SplitName, SplitUnit,
+    Applied, BackendError, ExposedCopy, FsController, Mechanism, MountPoint, SplitName, SplitUnit,
+    UnitLv, Vfs,
 };
 
 use crate::SimHost;
@@ -74,7 +76,12 @@ impl FsController for SimHost {
         let materialize = self.materialize();
         self.with_state(|s| {
             let lost = s.begin(OpKind::Expose, &what)?;
+            let tracked = unit.mechanism == Mechanism::TrackedImageSplit;
+            if tracked {
+                s.check_tracked_split(unit, &what)?;
+            }
             let mut exposed = Vec::new();
+            let mut mounts = Vec::new();
             for ulv in &unit.lvs {
                 if ulv.lv_type.is_log() {
                     continue;
@@ -82,7 +89,24 @@ impl FsController for SimHost {
                 let data = s.split_copy_data(&ulv.lv).ok_or_else(|| {
                     BackendError::failed(&what, format!("{} has no split copy to expose", ulv.lv))
                 })?;
-                let path = exposed_path(unit, &ulv.lv, mount_root);
+                let (path, mounted) = exposure(unit, ulv, mount_root, materialize);
+                if tracked && mounted {
+                    // LVM2: the image is mounted read-only below the mount root.
+                    match s.exposed.get(&ulv.lv) {
+                        Some(at) if at != &path => {
+                            return Err(BackendError::Failed {
+                                operation: what.clone(),
+                                message: format!(
+                                    "the split image of {} is already mounted on {}",
+                                    ulv.lv,
+                                    at.display()
+                                ),
+                                fix: Some(format!("umount {}", at.display())),
+                            });
+                        }
+                        _ => mounts.push((ulv.lv.clone(), path.clone())),
+                    }
+                }
                 if materialize {
                     write_contents(&path, ulv.lv.as_str(), unit.copy.get(), &data).map_err(
                         |e| BackendError::failed(&what, format!("{}: {e}", path.display())),
@@ -91,9 +115,10 @@ impl FsController for SimHost {
                 exposed.push(ExposedCopy {
                     lv: ulv.lv.clone(),
                     path,
-                    mounted: ulv.fs.is_some(),
+                    mounted,
                 });
             }
+            s.exposed.extend(mounts);
             s.app_writes();
             answer(lost, &what, Ok(exposed))
         })?
@@ -105,9 +130,9 @@ impl FsController for SimHost {
         self.with_state(|s| {
             let lost = s.begin(OpKind::Unexpose, &what)?;
             let mut did = false;
-            if materialize {
-                for ulv in &unit.lvs {
-                    let path = exposed_path(unit, &ulv.lv, mount_root);
+            for ulv in &unit.lvs {
+                let (path, _) = exposure(unit, ulv, mount_root, materialize);
+                if materialize {
                     let file = path.join(CONTENTS_FILE);
                     if file.exists() {
                         std::fs::remove_file(&file).map_err(|e| {
@@ -117,6 +142,12 @@ impl FsController for SimHost {
                     }
                     // Only an empty directory is removed: anything else is not ours.
                     let _ = std::fs::remove_dir(&path);
+                }
+                // A split image mounted here is unmounted; one mounted elsewhere (by
+                // another run) is left alone, as `umount` of this directory would.
+                if s.exposed.get(&ulv.lv) == Some(&path) {
+                    s.exposed.remove(&ulv.lv);
+                    did = true;
                 }
             }
             s.app_writes();
@@ -133,12 +164,36 @@ impl FsController for SimHost {
     }
 }
 
-/// Where an LV's split copy is shown: the split mount of a JFS split, else below the
-/// mount root.
-fn exposed_path(unit: &SplitUnit, lv: &offmirror_core::LvName, mount_root: &Path) -> PathBuf {
+/// Where an LV's split copy is shown, and whether that is a mounted file system: the split
+/// mount of a JFS split; for an LVM2 tracked image, a read-only mount below the mount root
+/// for ext4 and XFS and the image's device (`/dev/VG/LV_rimage_N`) for anything else —
+/// written as files below the mount root instead when files are written, since the
+/// simulator makes no device nodes; else below the mount root.
+fn exposure(
+    unit: &SplitUnit,
+    ulv: &UnitLv,
+    mount_root: &Path,
+    materialize: bool,
+) -> (PathBuf, bool) {
     match &unit.split_name {
-        SplitName::SplitMount(mp) => PathBuf::from(mp.as_str()),
-        _ => mount_root.join(lv.as_str()),
+        SplitName::SplitMount(mp) => (PathBuf::from(mp.as_str()), ulv.fs.is_some()),
+        SplitName::TrackedImage(image) => {
+            let fs = ulv
+                .fs
+                .as_ref()
+                .is_some_and(|f| matches!(f.vfs, Vfs::Ext4 | Vfs::Xfs));
+            if fs || materialize {
+                (mount_root.join(ulv.lv.as_str()), fs)
+            } else {
+                (
+                    PathBuf::from("/dev")
+                        .join(unit.vg.as_str())
+                        .join(image.as_str()),
+                    false,
+                )
+            }
+        }
+        _ => (mount_root.join(ulv.lv.as_str()), ulv.fs.is_some()),
     }
 }
 

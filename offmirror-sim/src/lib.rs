@@ -13,6 +13,14 @@
 //! is split ([`WriteLoad`]), and injects faults ([`Faults`]): failing operations, a crash
 //! after N operations, hooks that fail or hang. Its state serialises to JSON.
 //!
+//! A host can also be Linux-flavoured ([`SimState::set_dialect`] with
+//! [`offmirror_core::Dialect::Lvm2`], [`HostBuilder::dialect`], or [`SimHost::lvm2_demo`]):
+//! it then offers LVM2's tracked raid1 image split
+//! ([`offmirror_core::Mechanism::TrackedImageSplit`]) under LVM2's rules — one LV per split,
+//! one split image per LV, an LV with a blocker or stale partitions refused, a mounted
+//! split image not merged — with ext4 and XFS frozen around the split, and problems whose
+//! fixes name LVM2 commands.
+//!
 //! ```
 //! use offmirror_core::*;
 //! use offmirror_sim::{SimHookRunner, SimHost};
@@ -37,12 +45,13 @@ mod faults;
 mod fs_controller;
 mod hook_runner;
 mod host;
+mod lvm2;
 mod rng;
 mod state;
 mod volume_manager;
 
 pub use builder::HostBuilder;
-pub use demo::demo_state;
+pub use demo::{demo_state, lvm2_demo_state};
 pub use error::SimError;
 pub use faults::{FailRule, Faults, HookFault, OpKind};
 pub use fs_controller::CONTENTS_FILE;

@@ -1,17 +1,20 @@
-//! The simulated host's state and the rules of its operations, as AIX applies them.
+//! The simulated host's state and the rules of its operations, as AIX applies them (and,
+//! for the tracked raid1 image split, as Linux LVM2 does: see `lvm2.rs`).
 //!
 //! The state is the core [`Inventory`] (with split marks, stale flags and the snapshot
 //! relation of VGs) plus what LVM keeps below it: a data version per physical partition,
-//! which mechanism split what, frozen file systems, running resyncs. Every operation is
-//! idempotent: repeating one whose effect is in place reports `AlreadyDone`.
+//! which mechanism split what, frozen file systems, running resyncs, mounted split images.
+//! Every operation is idempotent: repeating one whose effect is in place reports
+//! `AlreadyDone`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use offmirror_core::{
-    Applied, BackendError, CopyNumber, Inventory, LogicalVolume, LvName, Mechanism, MirrorCopy,
-    MountPoint, SplitMark, SplitName, SplitUnit, SplitVia, VgName,
+    Applied, BackendError, CopyNumber, Dialect, Inventory, LogicalVolume, LvBlocker, LvName,
+    Mechanism, MirrorCopy, MountPoint, SplitMark, SplitName, SplitUnit, SplitVia, VgName,
 };
 
 use crate::faults::{Faults, OpKind};
@@ -76,9 +79,30 @@ pub struct SimState {
     pub version: u64,
     /// Random generator state.
     pub rng: u64,
-    /// The mechanisms this host offers (all of them unless restricted for a test).
+    /// The mechanisms this host offers (all of the dialect's unless restricted for a
+    /// test; see [`SimState::set_dialect`]).
     pub mechanisms: Vec<Mechanism>,
+    /// Whose commands the host speaks, as its capabilities report it: AIX (the default)
+    /// or Linux LVM2 (see [`SimState::set_dialect`]).
+    #[serde(default, skip_serializing_if = "is_aix")]
+    pub dialect: Dialect,
+    /// Split raid1 images mounted read-only by `expose` (LVM2 tracked splits of ext4 and
+    /// XFS), by LV, with where they are mounted: LVM2 refuses to merge a mounted image.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exposed: BTreeMap<LvName, PathBuf>,
 }
+
+fn is_aix(dialect: &Dialect) -> bool {
+    *dialect == Dialect::Aix
+}
+
+/// The mechanisms of a simulated AIX host.
+const AIX_MECHANISMS: [Mechanism; 4] = [
+    Mechanism::VgSplit,
+    Mechanism::FsSplitCopy,
+    Mechanism::LvCopy,
+    Mechanism::FullResyncSplit,
+];
 
 impl SimState {
     /// A state for an inventory, every partition holding version 0.
@@ -109,13 +133,32 @@ impl SimState {
             crashed: false,
             version: 0,
             rng: 0x5EED,
-            mechanisms: vec![
-                Mechanism::VgSplit,
-                Mechanism::FsSplitCopy,
-                Mechanism::LvCopy,
-                Mechanism::FullResyncSplit,
-            ],
+            mechanisms: AIX_MECHANISMS.to_vec(),
+            dialect: Dialect::Aix,
+            exposed: BTreeMap::new(),
         }
+    }
+
+    /// Makes the host speak `dialect` and offer that dialect's mechanisms: AIX's four
+    /// (`vg_split`, `fs_split_copy`, `lv_copy`, `full_resync_split`), or for
+    /// [`Dialect::Lvm2`] a Linux host with the tracked raid1 image split only
+    /// ([`Mechanism::TrackedImageSplit`]), whose problems' fixes name LVM2 commands.
+    ///
+    /// ```
+    /// use offmirror_core::{Dialect, Inventory, Mechanism, VolumeManager};
+    /// use offmirror_sim::{SimHost, SimState};
+    /// let mut state = SimState::new(Inventory::default());
+    /// state.set_dialect(Dialect::Lvm2);
+    /// let caps = SimHost::new(state).capabilities();
+    /// assert_eq!(caps.dialect, Dialect::Lvm2);
+    /// assert_eq!(caps.mechanisms, vec![Mechanism::TrackedImageSplit]);
+    /// ```
+    pub fn set_dialect(&mut self, dialect: Dialect) {
+        self.dialect = dialect;
+        self.mechanisms = match dialect {
+            Dialect::Lvm2 => vec![Mechanism::TrackedImageSplit],
+            _ => AIX_MECHANISMS.to_vec(),
+        };
     }
 
     /// Counts an operation and applies faults. `Err` means the operation must not happen. `Ok(true)` means it happens but the caller must be told
@@ -162,7 +205,7 @@ impl SimState {
         }
     }
 
-    fn lv_mut(&mut self, name: &LvName) -> Option<&mut LogicalVolume> {
+    pub(crate) fn lv_mut(&mut self, name: &LvName) -> Option<&mut LogicalVolume> {
         self.inventory
             .vgs
             .iter_mut()
@@ -179,6 +222,7 @@ impl SimState {
             .filter(|vg| vg.varied_on)
             .flat_map(|vg| vg.lvs.iter())
             .filter(|lv| !lv.lv_type.never_split() && !lv.lv_type.is_log() && lv.lps > 0)
+            .filter(|lv| !lv.blockers.contains(&LvBlocker::Inactive))
             .map(|lv| (lv.name.clone(), lv.lps))
             .collect();
         if candidates.is_empty() {
@@ -265,12 +309,15 @@ impl SimState {
             .any(|fs| &fs.device == lv && self.frozen.contains(&fs.mount_point))
     }
 
-    fn vg_index(&self, name: &VgName) -> Option<usize> {
+    pub(crate) fn vg_index(&self, name: &VgName) -> Option<usize> {
         self.inventory.vgs.iter().position(|vg| &vg.name == name)
     }
 
-    /// Splits a unit, checking AIX's rules first.
+    /// Splits a unit, checking AIX's rules first (LVM2's for a tracked image split).
     pub(crate) fn split(&mut self, unit: &SplitUnit) -> Result<Applied, BackendError> {
+        if unit.mechanism == Mechanism::TrackedImageSplit {
+            return self.split_tracked(unit);
+        }
         let what = format!("split {} {}", unit.mechanism, unit.vg);
         let refuse = |message: String| BackendError::Failed {
             operation: what.clone(),
@@ -360,7 +407,7 @@ impl SimState {
         Ok(Applied::Done)
     }
 
-    fn split_lv(&mut self, name: &LvName, unit: &SplitUnit) -> Result<(), BackendError> {
+    pub(crate) fn split_lv(&mut self, name: &LvName, unit: &SplitUnit) -> Result<(), BackendError> {
         let image = self
             .data
             .get(name)
@@ -418,6 +465,9 @@ impl SimState {
     /// Rejoins a unit. Tracked mechanisms leave the partitions written while split stale;
     /// the full-resync mechanism adds the copy back entirely stale.
     pub(crate) fn rejoin(&mut self, unit: &SplitUnit) -> Result<Applied, BackendError> {
+        if unit.mechanism == Mechanism::TrackedImageSplit {
+            return self.rejoin_tracked(unit);
+        }
         let mut did = false;
         for ulv in &unit.lvs {
             let Some(record) = self.splits.remove(&ulv.lv) else {
@@ -567,6 +617,12 @@ impl SimState {
         let mut out = Vec::new();
         for mp in &self.frozen {
             out.push(format!("{mp} is still frozen"));
+        }
+        for (lv, at) in &self.exposed {
+            out.push(format!(
+                "the split image of {lv} is still mounted on {}",
+                at.display()
+            ));
         }
         for lv in self.splits.keys() {
             out.push(format!("{lv} still has a split copy"));

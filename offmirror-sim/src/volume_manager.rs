@@ -7,14 +7,14 @@ use crate::faults::OpKind;
 
 impl VolumeManager for SimHost {
     fn capabilities(&self) -> Capabilities {
-        let mechanisms = self
-            .with_state(|s| s.mechanisms.clone())
+        let (mechanisms, dialect) = self
+            .with_state(|s| (s.mechanisms.clone(), s.dialect))
             .unwrap_or_default();
         Capabilities {
             backend: "sim".into(),
             mechanisms,
             freeze: true,
-            dialect: offmirror_core::Dialect::Aix,
+            dialect,
         }
     }
 
