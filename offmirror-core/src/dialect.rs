@@ -101,6 +101,24 @@ impl Dialect {
         }
     }
 
+    /// How to follow a resync that goes on after offmirror stopped waiting for it.
+    ///
+    /// ```
+    /// use offmirror_core::{Dialect, VgName};
+    /// let vg = VgName::new("datavg")?;
+    /// assert!(Dialect::Aix.watch_resync(&vg).contains("syncvg -v datavg"));
+    /// # Ok::<(), offmirror_core::NameError>(())
+    /// ```
+    pub fn watch_resync(self, vg: &VgName) -> String {
+        match self {
+            Dialect::Aix => format!("watch lsvg {vg} and run syncvg -v {vg} if it stops"),
+            Dialect::Lvm2 => format!(
+                "watch lvm lvs -o lv_name,sync_percent,raid_sync_action {vg}; the kernel \
+                 resyncs by itself (lvchange --maxrecoveryrate 0 lifts a rate limit)"
+            ),
+        }
+    }
+
     /// How to move an LV's copy off a disk that another copy shares.
     pub fn move_off_pv(self, vg: &VgName, lv: &LvName, pv: &PvName) -> String {
         match self {

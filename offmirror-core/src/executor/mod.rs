@@ -467,10 +467,35 @@ impl<'r> Run<'r, '_> {
         } else {
             self.state.still_frozen()
         };
-        for (i, mount_point) in frozen.into_iter().enumerate() {
+        let mut next = extra;
+        for mount_point in frozen {
             let retry = Step::Thaw { mount_point };
-            self.step(extra + i, extra + i, &retry);
+            self.step(next, next, &retry);
+            next += 1;
         }
+        // A split copy must not be left behind either: an unexpose or rejoin that failed
+        // (a busy unmount, say) is tried once more, then the resync.
+        let unrejoined = if self.gone.get() {
+            Vec::new()
+        } else {
+            self.state.split_not_rejoined()
+        };
+        for unit in unrejoined {
+            let mut retries = Vec::new();
+            if self.state.still_exposed(unit) {
+                retries.push(Step::Unexpose { unit });
+            }
+            retries.push(Step::Rejoin { unit });
+            for retry in retries {
+                self.step(next, next, &retry);
+                next += 1;
+            }
+            if self.state.was_rejoined(unit) {
+                self.step(next, next, &Step::Resync { unit });
+                next += 1;
+            }
+        }
+        let left_split = self.state.split_not_rejoined();
         let outcome = self.state.outcome(self.plan);
         if self.gone.get() {
             // No End record: the run stays interrupted, and `recover` completes it once the
@@ -480,6 +505,15 @@ impl<'r> Run<'r, '_> {
                  once the host is back"
                     .to_string(),
             );
+        } else if !left_split.is_empty() {
+            // No End record either: a copy may still be split, and only an open journal
+            // lets `recover` find it and finish the job once the cause is fixed.
+            let units: Vec<String> = left_split.iter().map(u32::to_string).collect();
+            self.state.error(format!(
+                "unit(s) {} may still be split off; the run is left interrupted: fix the \
+                 error above, then run `offmirror recover`",
+                units.join(", ")
+            ));
         } else if let Err(e) = self.journal.append(&Record::End {
             outcome,
             recovered: self.recovery,
@@ -817,11 +851,10 @@ impl<'r> Run<'r, '_> {
             if started.elapsed() >= timeout {
                 return Err(format!(
                     "resync unit {}: {remaining} stale partition(s) left after {}s; it goes on in \
-                     the background: watch lsvg {} and run syncvg -v {} if it stops",
+                     the background: {}",
                     unit.id,
                     timeout.as_secs(),
-                    unit.vg,
-                    unit.vg
+                    exec.volumes.capabilities().dialect.watch_resync(&unit.vg)
                 ));
             }
             std::thread::sleep(exec.options.resync_poll);

@@ -322,6 +322,18 @@ impl RunState {
         self.rejoined.contains(&unit)
     }
 
+    /// Units whose split was attempted (it may have taken effect) and that no rejoin has
+    /// rejoined: what must not be left behind when the run ends.
+    pub(super) fn split_not_rejoined(&self) -> Vec<u32> {
+        self.split.difference(&self.rejoined).copied().collect()
+    }
+
+    /// Whether the unit's copies may still be exposed (an expose ran and no unexpose
+    /// succeeded).
+    pub(super) fn still_exposed(&self, unit: u32) -> bool {
+        self.exposed.contains_key(&unit)
+    }
+
     pub(super) fn to_resync(&self, unit: u32) -> u64 {
         self.counts
             .get(&unit)
