@@ -93,6 +93,15 @@ pub struct Capabilities {
     /// Whose commands the fixes in problems name.
     #[serde(default)]
     pub dialect: Dialect,
+    /// The backend can count the partitions written while a copy is split
+    /// ([`crate::VolumeManager::stale_pps`] before the rejoin). LVM2 cannot (the kernel's
+    /// write-intent bitmap is not reported), and its reports then say "unknown", not 0.
+    #[serde(default = "counts_by_default")]
+    pub counts_written: bool,
+}
+
+fn counts_by_default() -> bool {
+    true
 }
 
 impl Capabilities {

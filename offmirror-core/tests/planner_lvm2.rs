@@ -16,6 +16,7 @@ fn lvm2_caps() -> Capabilities {
         mechanisms: vec![Mechanism::TrackedImageSplit],
         freeze: true,
         dialect: Dialect::Lvm2,
+        counts_written: false,
     }
 }
 

@@ -209,6 +209,7 @@ fn caps(mechanisms: &[Mechanism]) -> Capabilities {
         mechanisms: mechanisms.to_vec(),
         freeze: true,
         dialect: offmirror_core::Dialect::Aix,
+        counts_written: true,
     }
 }
 

@@ -15,6 +15,7 @@ impl VolumeManager for SimHost {
             mechanisms,
             freeze: true,
             dialect,
+            counts_written: true,
         }
     }
 

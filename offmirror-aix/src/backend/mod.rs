@@ -166,6 +166,7 @@ impl<R: CommandRunner> VolumeManager for AixBackend<R> {
             ],
             freeze: true,
             dialect: offmirror_core::Dialect::Aix,
+            counts_written: true,
         }
     }
 

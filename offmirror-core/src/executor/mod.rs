@@ -701,7 +701,12 @@ impl<'r> Run<'r, '_> {
             }
             Step::Rejoin { unit } => {
                 let unit = self.unit(*unit)?;
-                let written = self.read_stale(unit, "before the rejoin");
+                let counts = exec.volumes.capabilities().counts_written;
+                let written = if counts {
+                    self.read_stale(unit, "before the rejoin")
+                } else {
+                    None
+                };
                 let applied = exec.volumes.rejoin(unit).map_err(|e| {
                     format!(
                         "rejoin unit {} ({} {}): {}",

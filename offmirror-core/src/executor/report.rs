@@ -76,7 +76,7 @@ pub struct UnitReport {
     /// Whether the copy was rejoined.
     pub rejoined: bool,
     /// Partitions changed while split, as the backend tracked them (`None` when the
-    /// mechanism does not track changes).
+    /// mechanism does not track changes, or the backend cannot count them: LVM2).
     pub pps_written_while_split: Option<u64>,
     /// Partitions resynchronised after the rejoin.
     pub pps_resynced: Option<u64>,
@@ -184,7 +184,7 @@ impl Report {
             let lvs: Vec<&str> = u.lvs.iter().map(LvName::as_str).collect();
             let written = u
                 .pps_written_while_split
-                .map_or_else(|| "untracked".to_string(), |n| n.to_string());
+                .map_or_else(|| "not counted".to_string(), |n| n.to_string());
             let resynced = u
                 .pps_resynced
                 .map_or_else(|| "-".to_string(), |n| n.to_string());

@@ -25,7 +25,7 @@ use crate::{
 /// let request = BackupRequest::builder("/var/offmirror")
 ///     .vg(VgName::new("datavg")?)
 ///     .build();
-/// let caps = Capabilities { backend: "doc".into(), mechanisms: vec![Mechanism::VgSplit], freeze: true, dialect: Dialect::Aix };
+/// let caps = Capabilities { backend: "doc".into(), mechanisms: vec![Mechanism::VgSplit], freeze: true, dialect: Dialect::Aix, counts_written: true };
 /// let preview = plan(&inventory, &request, &caps, &LocalFacts::assume_usable(&request));
 /// assert!(!preview.is_runnable());
 /// let codes: Vec<ProblemCode> = preview.problems.iter().map(|p| p.code).collect();

@@ -154,6 +154,7 @@ impl<R: CommandRunner> VolumeManager for Lvm2Backend<R> {
             mechanisms: vec![Mechanism::TrackedImageSplit],
             freeze: true,
             dialect: Dialect::Lvm2,
+            counts_written: false,
         }
     }
 

@@ -39,7 +39,7 @@ pub fn sh(argv: &[&str]) -> Result<String, String> {
 
 /// Removes every VG and PV label from the data disks and builds VG `vg` on all three.
 pub fn fresh_vg(vg: &str) -> Result<(), String> {
-    let _ = sh(&["sh", "-c", "umount /mnt/* 2>/dev/null; true"]);
+    unmount_below("/mnt/")?;
     let vgs = sh(&["lvm", "vgs", "--noheadings", "-o", "vg_name"])?;
     for name in vgs.split_whitespace() {
         sh(&["lvm", "vgremove", "-ff", "-y", name])?;
@@ -61,6 +61,22 @@ pub fn fresh_vg(vg: &str) -> Result<(), String> {
     let mut argv = vec!["lvm", "vgcreate", vg];
     argv.extend(DISKS);
     sh(&argv)?;
+    Ok(())
+}
+
+/// Unmounts every file system mounted below `prefix`, deepest first.
+pub fn unmount_below(prefix: &str) -> Result<(), String> {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").map_err(|e| e.to_string())?;
+    let mut points: Vec<String> = table
+        .lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .filter(|mp| mp.starts_with(prefix))
+        .map(str::to_string)
+        .collect();
+    points.sort_by_key(|mp| std::cmp::Reverse(mp.len()));
+    for mp in points {
+        sh(&["umount", &mp])?;
+    }
     Ok(())
 }
 
