@@ -41,7 +41,7 @@ HOST_COMMANDS=(qemu-system-x86_64 lvm dmsetup busybox depmod modprobe cpio mke2f
 # Kernel modules wanted in the guest (their dependency closure is added).
 # virtio-rng: without an entropy source the crng of a TCG guest stays unseeded, and
 # libuuid then sleeps about a second per UUID (mkfs.ext4 took 4 s, mkfs.xfs 3 s).
-GUEST_MODULES=(dm-mod dm-raid raid1 dm-mirror dm-snapshot virtio_pci virtio_blk virtio-rng xfs)
+GUEST_MODULES=(dm-mod dm-raid raid1 dm-mirror dm-snapshot dm-integrity virtio_pci virtio_blk virtio-rng xfs)
 # Host binaries copied into the guest with their shared libraries. Each one replaces
 # any busybox applet link of the same name, so a PATH lookup finds the real tool.
 GUEST_BINARIES=(

@@ -65,6 +65,7 @@ fn vm_conformance_backup_cycles_and_problems() -> Result<(), String> {
         "problems.setup",
         "problems.linear_lv_is_not_mirrored",
         "problems.raid5_is_an_unsupported_layout",
+        "problems.raid_integrity",
         "problems.syncing_mirror_is_not_in_sync",
         "problems.tracked_split_left_in_place",
         "problems.scrub_mismatches",

@@ -503,3 +503,35 @@ fn raid1_with_four_legs_is_blocked_and_names_its_split_image()
     );
     Ok(())
 }
+
+/// A raid1 LV created with `--raidintegrity y` (captured in the VM: its images have
+/// segtype `integrity` and sit on `_iorig` sub-LVs). LVM refuses a tracked split of it
+/// ("Command on LV vg0/integ is invalid on LV with properties:
+/// lv_is_raid_with_integrity"), so the inventory blocks it and the plan says why.
+#[test]
+fn raid_integrity_is_blocked_with_its_fix() -> TestResult {
+    use offmirror_core::{LvBlocker, ProblemCode};
+    let report = common::report_with_lvs("normal", &common::fixture("integrity", "lvs.json")?)?;
+    let inventory = offmirror_lvm2::inventory::build_inventory(&report)?;
+    let integ = common::lv(&inventory, "integ")?;
+    assert_eq!(integ.copies.len(), 2);
+    assert_eq!(integ.blockers, [LvBlocker::RaidIntegrity]);
+    let preview = common::preview(&inventory)?;
+    let problem = preview
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::RaidIntegrity)
+        .ok_or("no raid_integrity problem")?;
+    assert_eq!(
+        problem.fix.as_deref(),
+        Some("lvconvert --raidintegrity n vg0/integ")
+    );
+    assert!(
+        preview
+            .plan
+            .units
+            .iter()
+            .all(|u| u.lvs.iter().all(|l| l.lv.as_str() != "integ"))
+    );
+    Ok(())
+}

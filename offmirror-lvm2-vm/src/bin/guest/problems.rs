@@ -67,6 +67,13 @@ pub fn run() -> Vec<Outcome> {
             "lvconvert --type raid1",
         )
     }));
+    out.push(check("problems.raid_integrity", || {
+        expect(
+            "integ",
+            ProblemCode::RaidIntegrity,
+            "lvconvert --raidintegrity n vgprob/integ",
+        )
+    }));
     out.push(check("problems.syncing_mirror_is_not_in_sync", || {
         expect("syncing", ProblemCode::NotInSync, "sync_percent")
     }));
@@ -132,6 +139,22 @@ fn setup() -> Result<(), String> {
         "syncing",
         VG,
     ])?;
+    sh(&[
+        "lvm",
+        "lvcreate",
+        "-y",
+        "--type",
+        "raid1",
+        "-m",
+        "1",
+        "--raidintegrity",
+        "y",
+        "-L",
+        "16M",
+        "-n",
+        "integ",
+        VG,
+    ])?;
     raid1(VG, "tracked", 2, "16M")?;
     sh(&[
         "lvm",
@@ -166,7 +189,9 @@ fn request(min_copies: u8) -> Result<BackupRequest, String> {
     let mut b = BackupRequest::builder(format!("{STATE_DIR}/problems"))
         .hook(HookPhase::Backup, HookSpec::new("/bin/true"))
         .min_copies_left(min_copies);
-    for lv in ["good", "plain", "striped5", "syncing", "tracked", "garbled"] {
+    for lv in [
+        "good", "plain", "striped5", "integ", "syncing", "tracked", "garbled",
+    ] {
         b = b.lv(LvName::new(lv).map_err(|e| e.to_string())?);
     }
     Ok(b.build())
