@@ -23,7 +23,8 @@ use crate::journal::{
 use crate::lock::WorkDirLock;
 use crate::{
     Applied, BackendError, BackupRequest, FsController, HookContext, HookPhase, HookRunner,
-    LocalFacts, Plan, Preview, RunError, SplitUnit, Step, VolumeManager, display_chain, plan,
+    LocalFacts, LvBlocker, Plan, Preview, RunError, SplitUnit, Step, VolumeManager, display_chain,
+    plan,
 };
 
 /// Settings of the executor.
@@ -880,9 +881,25 @@ impl<'r> Run<'r, '_> {
             .filter(|u| self.state.was_rejoined(u.id))
         {
             for ulv in &unit.lvs {
-                match inventory.lv(&ulv.lv) {
+                let found = inventory
+                    .vg(&unit.vg)
+                    .and_then(|vg| vg.lvs.iter().find(|lv| lv.name == ulv.lv));
+                match found {
                     None => wrong.push(format!("{} is gone", ulv.lv)),
-                    Some((_, lv)) => {
+                    Some(lv) => {
+                        for blocker in &lv.blockers {
+                            match blocker {
+                                LvBlocker::NotInSync { action, percent } => wrong.push(format!(
+                                    "{} is still {percent}% in sync ({action})",
+                                    lv.name
+                                )),
+                                LvBlocker::Mismatches { count } => wrong.push(format!(
+                                    "{} has {count} mismatched sectors between its copies",
+                                    lv.name
+                                )),
+                                _ => {}
+                            }
+                        }
                         if lv.split.is_some() {
                             wrong.push(format!("{} still has a split copy", lv.name));
                         }
