@@ -9,7 +9,12 @@ use offmirror_core::{LvName, MountPoint, PvName, Vfs, VgName};
 /// per segment, which is how each image's extents are mapped.
 pub const LV_FIELDS: &str = "vg_name,lv_name,lv_uuid,lv_attr,lv_size,segtype,sync_percent,\
 lv_health_status,raid_sync_action,raid_mismatch_count,lv_role,lv_layout,lv_permissions,\
-lv_dm_path,lv_kernel_major,lv_kernel_minor,seg_start_pe,seg_size_pe,devices";
+lv_dm_path,lv_kernel_major,lv_kernel_minor,lv_tags,seg_start_pe,seg_size_pe,devices";
+
+/// The tag that records, in the LV's own metadata, that a merged image must still be
+/// rebuilt whole (the merge came after a reactivation): set before the merge, removed
+/// after the rebuild, so a crash or failure in between cannot lose the decision.
+pub const REBUILD_TAG: &str = "offmirror_rebuild";
 
 /// The `vgs` fields the inventory reads.
 pub const VG_FIELDS: &str = "vg_name,vg_uuid,vg_attr,vg_extent_size,vg_shared,vg_lock_type";
@@ -96,6 +101,20 @@ pub fn rebuild(vg: &VgName, lv: &LvName, pvs: &[PvName]) -> Vec<String> {
         v.push("--rebuild".into());
         v.push(pv.to_string());
     }
+    v.push(format!("{vg}/{lv}"));
+    v
+}
+
+/// `lvm lvchange --addtag TAG VG/LV`.
+pub fn add_tag(vg: &VgName, lv: &LvName, tag: &str) -> Vec<String> {
+    let mut v = argv(["lvm", "lvchange", "--addtag", tag]);
+    v.push(format!("{vg}/{lv}"));
+    v
+}
+
+/// `lvm lvchange --deltag TAG VG/LV`.
+pub fn del_tag(vg: &VgName, lv: &LvName, tag: &str) -> Vec<String> {
+    let mut v = argv(["lvm", "lvchange", "--deltag", tag]);
     v.push(format!("{vg}/{lv}"));
     v
 }

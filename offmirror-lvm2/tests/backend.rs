@@ -368,22 +368,137 @@ fn rejoin_of_an_unmounted_image_merges_without_a_rebuild() -> TestResult {
 #[test]
 fn rejoin_after_a_reactivation_merges_then_rebuilds_the_image() -> TestResult {
     let unit = planned_unit("data")?;
+    let tag = display_argv(&commands::add_tag(
+        &vg0()?,
+        &name("data")?,
+        commands::REBUILD_TAG,
+    ));
     let merge = display_argv(&commands::merge(&vg0()?, &name("data_rimage_1")?));
     let rebuild = display_argv(&commands::rebuild(
         &vg0()?,
         &name("data")?,
         &[pv("/dev/vdb")?],
     ));
+    let untag = display_argv(&commands::del_tag(
+        &vg0()?,
+        &name("data")?,
+        commands::REBUILD_TAG,
+    ));
     let script = lvs_script(&["reactivated", "normal"])?
         .on(&mountinfo_line(), ok(&mountinfo_text("reactivated")?))
+        .on(&tag, ok(""))
         .on(&merge, ok(""))
-        .on(&rebuild, ok(""));
+        .on(&rebuild, ok(""))
+        .on(&untag, ok(""));
     let (backend, log) = scripted_backend(script);
+    assert_eq!(backend.rejoin(&unit)?, Applied::Done);
+    // The decision is recorded on the LV before the merge, and dropped after the rebuild.
+    assert_eq!(
+        log.lines(),
+        [
+            lvs_line()?,
+            mountinfo_line(),
+            tag,
+            merge,
+            lvs_line()?,
+            rebuild,
+            untag
+        ]
+    );
+    Ok(())
+}
+
+/// The `normal` lvs with `data` carrying the rebuild tag (a merge done, the rebuild owed).
+fn normal_with_rebuild_tag(sync: &str) -> Result<String, Box<dyn Error>> {
+    let text = lvs_text("normal")?;
+    let row = r#"{"vg_name":"vg0", "lv_name":"data", "#;
+    let tagged = text.replacen(
+        row,
+        &format!(
+            r#"{{"vg_name":"vg0", "lv_name":"data", "lv_tags":"{}", "#,
+            commands::REBUILD_TAG
+        ),
+        1,
+    );
+    if tagged == text {
+        return Err("the normal fixture has no data row".into());
+    }
+    // The first "100.00" in the file is data's sync_percent.
+    Ok(tagged.replacen(
+        r#""sync_percent":"100.00""#,
+        &format!(r#""sync_percent":"{sync}""#),
+        1,
+    ))
+}
+
+/// A rebuild that failed after the merge (LVM refuses one while the merge's recovery runs)
+/// is not forgotten: the tag on the LV makes the next rejoin do it.
+#[test]
+fn an_owed_rebuild_survives_a_failed_rejoin() -> TestResult {
+    let unit = planned_unit("data")?;
+    let rebuild = display_argv(&commands::rebuild(
+        &vg0()?,
+        &name("data")?,
+        &[pv("/dev/vdb")?],
+    ));
+    let untag = display_argv(&commands::del_tag(
+        &vg0()?,
+        &name("data")?,
+        commands::REBUILD_TAG,
+    ));
+    let tagged = normal_with_rebuild_tag("100.00")?;
+    let script = ScriptedRunner::new()
+        .on(&lvs_line()?, ok(&tagged))
+        .on(
+            &rebuild,
+            CommandOutput::failed(
+                5,
+                "  Unable to replace devices in vg0/data while it is not in-sync.\n",
+            ),
+        )
+        .on(&rebuild, ok(""))
+        .on(&untag, ok(""));
+    let (backend, log) = scripted_backend(script);
+    assert!(backend.rejoin(&unit).is_err());
     assert_eq!(backend.rejoin(&unit)?, Applied::Done);
     assert_eq!(
         log.lines(),
-        [lvs_line()?, mountinfo_line(), merge, lvs_line()?, rebuild]
+        [lvs_line()?, rebuild.clone(), lvs_line()?, rebuild, untag]
     );
+    // Until then the inventory blocks the LV and the unit counts as not in sync.
+    let report = common::report_with_lvs("normal", &tagged)?;
+    let inventory = build_inventory(&report)?;
+    assert!(
+        common::lv(&inventory, "data")?
+            .blockers
+            .contains(&offmirror_core::LvBlocker::RebuildPending)
+    );
+    Ok(())
+}
+
+/// A rebuild owed on an LV still resyncing waits; past the wait it fails, names the tag,
+/// and runs no rebuild.
+#[test]
+fn an_owed_rebuild_waits_for_the_resync() -> TestResult {
+    let unit = planned_unit("data")?;
+    let script = ScriptedRunner::new().on(&lvs_line()?, ok(&normal_with_rebuild_tag("42.00")?));
+    let runner = RecordingRunner::new(script);
+    let log = runner.log();
+    let backend = Lvm2Backend::new(runner)
+        .freeze_watchdog(None)
+        .rebuild_wait(Duration::from_millis(30), Duration::from_millis(10));
+    let error = backend
+        .rejoin(&unit)
+        .err()
+        .ok_or("the rejoin did not wait")?;
+    assert!(error.to_string().contains(commands::REBUILD_TAG), "{error}");
+    assert!(
+        log.lines()
+            .iter()
+            .all(|l| l == &lvs_line().unwrap_or_default())
+    );
+    assert!(log.lines().len() >= 2, "{:?}", log.lines());
+    assert!(backend.stale_pps(&unit)? > 0);
     Ok(())
 }
 

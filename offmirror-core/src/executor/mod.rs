@@ -893,6 +893,8 @@ impl<'r> Run<'r, '_> {
                                     "{} is still {percent}% in sync ({action})",
                                     lv.name
                                 )),
+                                LvBlocker::RebuildPending => wrong
+                                    .push(format!("{} still has a copy to rebuild whole", lv.name)),
                                 LvBlocker::Mismatches { count } => wrong.push(format!(
                                     "{} has {count} mismatched sectors between its copies",
                                     lv.name

@@ -26,6 +26,9 @@ pub enum LvBlocker {
         /// How far it is, as LVM prints it (`44.43`).
         percent: String,
     },
+    /// A merged copy must still be rebuilt whole before the mirror can be trusted (LVM2: the
+    /// LV carries offmirror's rebuild tag after a merge that followed a reactivation).
+    RebuildPending,
     /// A scrub found copies that differ.
     Mismatches {
         /// Mismatched sectors, as the last check counted them.

@@ -373,6 +373,15 @@ fn blocker_problem(vg: &VolumeGroup, lv: &crate::LvName, blocker: &LvBlocker) ->
             format!("the mirror is {percent}% in sync ({action} running)"),
             Dialect::Lvm2.resync_lv(&vg.name, lv),
         ),
+        LvBlocker::RebuildPending => (
+            ProblemCode::NotInSync,
+            "a copy merged back after a reactivation still has to be rebuilt whole".to_string(),
+            format!(
+                "offmirror recover, or by hand once lvs shows sync_percent 100.00: lvm lvchange \
+                 --yes --rebuild <each PV of the merged image> {target}; lvm lvchange --deltag \
+                 offmirror_rebuild {target}"
+            ),
+        ),
         LvBlocker::Mismatches { count } => (
             ProblemCode::MirrorMismatches,
             format!("the last scrub found {count} mismatched sectors between the images"),

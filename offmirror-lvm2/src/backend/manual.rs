@@ -13,25 +13,45 @@ use crate::commands;
 pub(super) fn volume_commands(step: &Step, unit: &SplitUnit) -> Vec<String> {
     let lvs = || unit.lvs.iter().map(|l| format!("{}/{}", unit.vg, l.lv));
     match (step, &unit.split_name) {
-        (Step::Rejoin { .. }, SplitName::TrackedImage(image)) => vec![
-            format!(
-                "# only if `lvm lvs -a {}` still lists {image} without brackets:",
-                unit.vg
-            ),
-            display_argv(&commands::merge(&unit.vg, image)),
-            "# if `lvm lvs -a` showed its LV_rmeta_N inactive (the LV was activated again \
-             since the split, e.g. by a reboot), the merge does not resync what was written \
-             since; then rebuild the image whole:"
-                .to_string(),
-        ]
-        .into_iter()
-        .chain(unit.lvs.iter().map(|l| {
-            format!(
-                "lvm lvchange --yes --rebuild <each PV {image} used> {}/{}",
-                unit.vg, l.lv
-            )
-        }))
-        .collect(),
+        (Step::Rejoin { .. }, SplitName::TrackedImage(image)) => {
+            let mut out = vec![
+                format!(
+                    "# first: `lvm lvs -a -o lv_name,lv_attr,lv_tags,devices {}`; go on only if \
+                     it lists {image} without brackets, or an LV tagged {}",
+                    unit.vg,
+                    commands::REBUILD_TAG
+                ),
+                "# if the image's LV_rmeta_N shows inactive (5th attr character '-': the LV \
+                 was activated again since the split, e.g. by a reboot), the merge cannot be \
+                 trusted; record that before merging:"
+                    .to_string(),
+            ];
+            for l in &unit.lvs {
+                out.push(display_argv(&commands::add_tag(
+                    &unit.vg,
+                    &l.lv,
+                    commands::REBUILD_TAG,
+                )));
+            }
+            out.push(display_argv(&commands::merge(&unit.vg, image)));
+            out.push(format!(
+                "# then, for an LV tagged {}: wait until lvs shows sync_percent 100.00, \
+                 rebuild the image whole and drop the tag:",
+                commands::REBUILD_TAG
+            ));
+            for l in &unit.lvs {
+                out.push(format!(
+                    "lvm lvchange --yes --rebuild <each PV {image} uses> {}/{}",
+                    unit.vg, l.lv
+                ));
+                out.push(display_argv(&commands::del_tag(
+                    &unit.vg,
+                    &l.lv,
+                    commands::REBUILD_TAG,
+                )));
+            }
+            out
+        }
         (Step::Resync { .. }, _) => lvs()
             .map(|lv| {
                 format!(

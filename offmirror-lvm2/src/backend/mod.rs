@@ -52,6 +52,10 @@ pub struct Lvm2Backend<R> {
     /// `lvs` rows read by `prepare_split`, by VG and planned image, for the split to use
     /// instead of reading them inside the quiesce window.
     prepared: Mutex<HashMap<(VgName, LvName), VgRows>>,
+    /// How long a rejoin waits for the merge's resync before it rebuilds an image.
+    rebuild_wait: Duration,
+    /// How often it looks while waiting.
+    poll: Duration,
 }
 
 impl<R: CommandRunner> Lvm2Backend<R> {
@@ -62,7 +66,18 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             watchdog: Some(WatchdogSpec::default()),
             watchdogs: Mutex::new(HashMap::new()),
             prepared: Mutex::new(HashMap::new()),
+            rebuild_wait: Duration::from_secs(3600),
+            poll: Duration::from_secs(2),
         }
+    }
+
+    /// How long a rejoin that must rebuild an image waits for the LV to be in sync first
+    /// (default one hour), and how often it looks (default 2 s). A rebuild still owed
+    /// when the wait ends stays recorded on the LV for the next `rejoin` or `recover`.
+    pub fn rebuild_wait(mut self, wait: Duration, poll: Duration) -> Self {
+        self.rebuild_wait = wait;
+        self.poll = poll;
+        self
     }
 
     /// Sets how the freeze watchdog runs, or turns it off (`None`: for tests whose

@@ -1,6 +1,8 @@
 //! Split, merge and resync progress of tracked raid1 images.
 
 use offmirror_command::CommandRunner;
+use std::time::Instant;
+
 use offmirror_core::{Applied, LvName, PvName, SplitUnit};
 
 use super::{Lvm2Backend, unit_image};
@@ -108,21 +110,30 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         Ok(applied)
     }
 
-    /// Merges the unit's split image back into each LV.
+    /// Merges the unit's split image back into each LV, and rebuilds the image whole when
+    /// the merge cannot be trusted (see [`commands::REBUILD_TAG`]).
     pub(super) fn rejoin_unit(&self, unit: &SplitUnit) -> Result<Applied, Lvm2Error> {
         let image = unit_image(unit)?;
         let mut applied = Applied::AlreadyDone;
         for ulv in &unit.lvs {
             let what = format!("merge {}/{image}", unit.vg);
-            let rows = self.vg_rows(&unit.vg)?;
-            if rows.first(ulv.lv.as_str()).is_none() {
-                return Err(Lvm2Error::refused(
-                    what,
-                    format!("volume group {} has no LV {}", unit.vg, ulv.lv),
-                    "check lvs -a: an LV that was split must not be removed before the merge",
-                ));
+            let lv = ulv.lv.as_str();
+            let rows = match self.vg_rows(&unit.vg) {
+                Ok(rows) => rows,
+                // A VG that is gone holds no split image: nothing is left to rejoin.
+                Err(Lvm2Error::Command(f)) if f.says("not found") => continue,
+                Err(e) => return Err(e),
+            };
+            if rows.first(lv).is_none() {
+                // Likewise an LV that was removed since.
+                continue;
             }
-            let Some((leg, split)) = rows.split_image(ulv.lv.as_str()) else {
+            let tagged = rows.has_tag(lv, commands::REBUILD_TAG);
+            let Some((leg, split)) = rows.split_image(lv) else {
+                if tagged {
+                    self.finish_rebuild(unit, &ulv.lv, image, rows)?;
+                    applied = Applied::Done;
+                }
                 continue;
             };
             if split != image.as_str() {
@@ -143,14 +154,16 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                 ));
             }
             // Measured on LVM 2.03.16: after the LV is activated again (a reboot between
-            // split and merge), the merge resynchronises nothing written since that
-            // activation, and a scrub then finds the legs different. The image is then
-            // rebuilt whole from the other legs instead of trusting the merge.
-            let tracking_lost = !rows.image_meta_active(ulv.lv.as_str(), leg);
-            let pvs = image_pvs(&rows, image)?;
+            // split and merge), the merge can leave the legs different. The image is then
+            // rebuilt whole from the other legs; the decision is written into the LV's
+            // metadata first, so a crash or a failure after the merge cannot lose it.
+            let tracking_lost = tagged || !rows.image_meta_active(lv, leg);
+            if tracking_lost && !tagged {
+                self.run_ok(&commands::add_tag(&unit.vg, &ulv.lv, commands::REBUILD_TAG))?;
+            }
             self.run_ok(&commands::merge(&unit.vg, image))?;
             let after = self.vg_rows(&unit.vg)?;
-            if after.split_image(ulv.lv.as_str()).is_some() {
+            if after.split_image(lv).is_some() {
                 return Err(Lvm2Error::refused(
                     what,
                     "lvconvert succeeded but the image still shows as split",
@@ -158,11 +171,43 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                 ));
             }
             if tracking_lost {
-                self.run_ok(&commands::rebuild(&unit.vg, &ulv.lv, &pvs))?;
+                self.finish_rebuild(unit, &ulv.lv, image, after)?;
             }
             applied = Applied::Done;
         }
         Ok(applied)
+    }
+
+    /// Rebuilds a merged image whole, once the LV is in sync (LVM refuses a rebuild while
+    /// the merge's own recovery runs), then removes the tag that asked for it.
+    fn finish_rebuild(
+        &self,
+        unit: &SplitUnit,
+        lv: &LvName,
+        image: &LvName,
+        mut rows: VgRows,
+    ) -> Result<(), Lvm2Error> {
+        let deadline = Instant::now() + self.rebuild_wait;
+        while !rows.in_sync(lv.as_str()) {
+            if Instant::now() >= deadline {
+                return Err(Lvm2Error::refused(
+                    format!("rebuild {}/{image}", unit.vg),
+                    format!(
+                        "{lv} is still resyncing after {}s; the image still has to be rebuilt \
+                         (tag {} on the LV)",
+                        self.rebuild_wait.as_secs(),
+                        commands::REBUILD_TAG
+                    ),
+                    "run offmirror recover again once lvs shows sync_percent 100.00",
+                ));
+            }
+            std::thread::sleep(self.poll);
+            rows = self.vg_rows(&unit.vg)?;
+        }
+        let pvs = image_pvs(&rows, image)?;
+        self.run_ok(&commands::rebuild(&unit.vg, lv, &pvs))?;
+        self.run_ok(&commands::del_tag(&unit.vg, lv, commands::REBUILD_TAG))?;
+        Ok(())
     }
 
     /// Extents the kernel still has to resynchronise over the unit's LVs, from
@@ -179,6 +224,12 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             let Some(first) = rows.first(name) else {
                 continue;
             };
+            if rows.has_tag(name, commands::REBUILD_TAG) {
+                // A rebuild is still owed: nothing of this LV counts as in sync yet.
+                let extents = first.seg_size_pe.unwrap_or(0).max(1);
+                stale = stale.saturating_add(extents);
+                continue;
+            }
             let extents: u64 = rows
                 .rows(name)
                 .iter()

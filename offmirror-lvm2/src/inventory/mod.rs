@@ -244,6 +244,9 @@ fn logical_volume(
             ),
         });
     }
+    if rows.has_tag(name_text, crate::commands::REBUILD_TAG) {
+        blockers.push(LvBlocker::RebuildPending);
+    }
     if let Some(lock_type) = shared {
         blockers.push(LvBlocker::SharedVg {
             lock_type: lock_type.to_string(),

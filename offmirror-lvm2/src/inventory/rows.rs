@@ -84,6 +84,22 @@ impl VgRows {
             .is_some_and(|a| a.is_active())
     }
 
+    /// Whether the LV carries `tag`.
+    pub fn has_tag(&self, lv: &str, tag: &str) -> bool {
+        self.first(lv)
+            .and_then(|r| r.lv_tags.as_ref())
+            .is_some_and(|tags| tags.iter().any(|t| t == tag))
+    }
+
+    /// Whether the raid LV is in sync with nothing running: `sync_percent` 100 and an
+    /// idle (or empty) sync action.
+    pub fn in_sync(&self, lv: &str) -> bool {
+        self.first(lv).is_some_and(|r| {
+            r.sync_percent.is_some_and(|p| p >= 100.0)
+                && matches!(r.raid_sync_action.as_deref(), None | Some("idle"))
+        })
+    }
+
     /// The PV paths (and first extents) each segment of `name` sits on, in segment order.
     pub fn pv_extents(&self, name: &str) -> Vec<(String, u64, u64, u64)> {
         self.rows(name)

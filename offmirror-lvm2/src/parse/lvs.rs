@@ -64,6 +64,8 @@ pub struct LvRow {
     pub lv_kernel_major: Option<u32>,
     /// `lv_kernel_minor`: the device's minor number; `None` when not active.
     pub lv_kernel_minor: Option<u32>,
+    /// `lv_tags`, split at commas.
+    pub lv_tags: Option<Vec<String>>,
 }
 
 impl LvRow {
@@ -111,6 +113,7 @@ struct RawLv {
     seg_size_pe: Option<Value>,
     lv_kernel_major: Option<Value>,
     lv_kernel_minor: Option<Value>,
+    lv_tags: Option<Value>,
 }
 
 /// Parses the stdout of `lvs --reportformat json`.
@@ -188,6 +191,7 @@ fn convert(at: At, raw: RawLv) -> Result<LvRow, ParseError> {
         seg_size_pe: at.number("seg_size_pe", raw.seg_size_pe)?,
         lv_kernel_major: at.device_number("lv_kernel_major", raw.lv_kernel_major)?,
         lv_kernel_minor: at.device_number("lv_kernel_minor", raw.lv_kernel_minor)?,
+        lv_tags: at.list("lv_tags", raw.lv_tags)?,
     })
 }
 
