@@ -540,16 +540,75 @@ fn thaw_line() -> Result<String, Box<dyn Error>> {
     Ok(display_argv(&commands::thaw(&mnt_data()?)))
 }
 
+/// A script whose mount table is the `normal` capture (/mnt/data: ext4 on vg0/data).
+fn mounted() -> ScriptedRunner {
+    let table = mountinfo_text("normal").unwrap_or_default();
+    ScriptedRunner::new().on(&mountinfo_line(), ok(&table))
+}
+
+#[test]
+fn a_path_no_longer_mounted_is_not_frozen() -> TestResult {
+    let (backend, log) = scripted_backend(
+        ScriptedRunner::new()
+            .on(&mountinfo_line(), ok(&mountinfo_text("reactivated")?))
+            .on(&freeze_line()?, ok("")),
+    );
+    let error = backend
+        .freeze(&mnt_data()?, Duration::from_secs(60))
+        .err()
+        .ok_or("froze a path with nothing mounted")?;
+    assert!(error.to_string().contains("no ext4 or XFS"), "{error}");
+    assert_eq!(log.lines(), [mountinfo_line()]);
+    Ok(())
+}
+
+/// A freeze whose watchdog already thawed it (the timeout ran out) stops the split before
+/// lvconvert: the copy would not be consistent.
+#[test]
+fn no_split_after_a_freeze_ran_out() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let spec = fake_thawer(dir.path())?;
+    let unit = planned_unit("data")?;
+    let split = display_argv(&commands::split_tracked(
+        &vg0()?,
+        &name("data")?,
+        &[pv("/dev/vdb")?],
+    ));
+    let script = lvs_script(&["normal"])?
+        .on(&mountinfo_line(), ok(&mountinfo_text("normal")?))
+        .on(&freeze_line()?, ok(""))
+        .on(&split, ok(SPLIT_MESSAGE));
+    let runner = RecordingRunner::new(script);
+    let log = runner.log();
+    let backend = Lvm2Backend::new(runner).freeze_watchdog(Some(spec));
+    backend.freeze(&mnt_data()?, Duration::from_secs(1))?;
+    let called = dir.path().join("called");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !called.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let error = backend
+        .split(&unit)
+        .err()
+        .ok_or("split after the freeze ran out")?;
+    assert!(error.to_string().contains("ran out"), "{error}");
+    assert!(!log.lines().contains(&split), "{:?}", log.lines());
+    Ok(())
+}
+
 #[test]
 fn freeze_outcomes() -> TestResult {
     assert_eq!(freeze_line()?, "fsfreeze --freeze /mnt/data");
     let timeout = Duration::from_secs(60);
 
-    let (backend, log) = scripted_backend(ScriptedRunner::new().on(&freeze_line()?, ok("")));
+    let (backend, log) = scripted_backend(mounted().on(&freeze_line()?, ok("")));
     assert_eq!(backend.freeze(&mnt_data()?, timeout)?, Applied::Done);
-    assert_eq!(log.lines(), [freeze_line()?]);
+    // The mount table is checked first: fsfreeze of a path no longer mounted would freeze
+    // the file system above it.
+    assert_eq!(log.lines(), [mountinfo_line(), freeze_line()?]);
 
-    let (backend, _) = scripted_backend(ScriptedRunner::new().on(
+    let (backend, _) = scripted_backend(mounted().on(
         &freeze_line()?,
         CommandOutput::failed(
             1,
@@ -558,7 +617,7 @@ fn freeze_outcomes() -> TestResult {
     ));
     assert_eq!(backend.freeze(&mnt_data()?, timeout)?, Applied::AlreadyDone);
 
-    let (backend, _) = scripted_backend(ScriptedRunner::new().on(
+    let (backend, _) = scripted_backend(mounted().on(
         &freeze_line()?,
         CommandOutput::failed(
             1,
@@ -638,8 +697,8 @@ fn fake_thawer(dir: &Path) -> Result<WatchdogSpec, Box<dyn Error>> {
 fn an_unthawed_freeze_is_thawed_by_its_watchdog() -> TestResult {
     let dir = tempfile::tempdir()?;
     let spec = fake_thawer(dir.path())?;
-    let backend = Lvm2Backend::new(ScriptedRunner::new().on(&freeze_line()?, ok("")))
-        .freeze_watchdog(Some(spec));
+    let backend =
+        Lvm2Backend::new(mounted().on(&freeze_line()?, ok(""))).freeze_watchdog(Some(spec));
     assert_eq!(
         backend.freeze(&mnt_data()?, Duration::from_secs(1))?,
         Applied::Done
@@ -658,7 +717,7 @@ fn an_unthawed_freeze_is_thawed_by_its_watchdog() -> TestResult {
 fn a_thaw_stops_the_watchdog() -> TestResult {
     let dir = tempfile::tempdir()?;
     let spec = fake_thawer(dir.path())?;
-    let script = ScriptedRunner::new()
+    let script = mounted()
         .on(&freeze_line()?, ok(""))
         .on(&thaw_line()?, ok(""));
     let backend = Lvm2Backend::new(script).freeze_watchdog(Some(spec));
@@ -1010,5 +1069,32 @@ fn prepared_rows_that_went_stale_fall_back_to_reading_the_vg_again() -> TestResu
     // What was prepared is used once: a second split reads the VG.
     assert_eq!(backend.split(&unit)?, Applied::AlreadyDone);
     assert_eq!(log.lines().len(), 4);
+    Ok(())
+}
+
+/// The mount root given through a symlink (or `..`): the mount table prints the resolved
+/// path, and unexpose must still find and unmount the image.
+#[test]
+fn unexpose_finds_the_mount_through_a_symlinked_root() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let real = tmp.path().join("real");
+    std::fs::create_dir_all(real.join("data"))?;
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link)?;
+    let canonical = std::fs::canonicalize(real.join("data"))?;
+    let table = format!(
+        "{}31 1 254:3 / {} ro,relatime - ext4 /dev/mapper/vg0-data_rimage_1 ro,norecovery\n",
+        mountinfo_text("normal")?,
+        canonical.display()
+    );
+    let umount = display_argv(&commands::umount(&canonical));
+    let (backend, log) = scripted_backend(
+        ScriptedRunner::new()
+            .on(&mountinfo_line(), ok(&table))
+            .on(&umount, ok("")),
+    );
+    let unit = planned_unit("data")?;
+    assert_eq!(backend.unexpose(&unit, &link)?, Applied::Done);
+    assert_eq!(log.lines(), [mountinfo_line(), umount]);
     Ok(())
 }

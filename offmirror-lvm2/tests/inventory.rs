@@ -535,3 +535,37 @@ fn raid_integrity_is_blocked_with_its_fix() -> TestResult {
     );
     Ok(())
 }
+
+/// A file system holding /etc/lvm is never frozen: LVM writes its metadata backups there
+/// during the split, which would then hang until the freeze timed out.
+#[test]
+fn the_root_file_system_is_blocked_not_frozen() -> TestResult {
+    use offmirror_core::{LvBlocker, ProblemCode, Step};
+    let table = common::mountinfo_text("normal")?.replace(" / /mnt/data ", " / / ");
+    let mut report = common::report("normal")?;
+    report.mounts = offmirror_lvm2::parse::parse_mountinfo(&table)?;
+    let inventory = offmirror_lvm2::inventory::build_inventory(&report)?;
+    let data = common::lv(&inventory, "data")?;
+    assert_eq!(
+        data.blockers,
+        [LvBlocker::FreezeBlocksLvm {
+            mount_point: "/".into()
+        }]
+    );
+    assert!(inventory.filesystems.is_empty());
+    let preview = common::preview(&inventory)?;
+    assert!(
+        preview
+            .problems
+            .iter()
+            .any(|p| p.code == ProblemCode::FsNotFreezable && p.message.contains("/etc/lvm"))
+    );
+    assert!(
+        !preview
+            .plan
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::Freeze { .. }))
+    );
+    Ok(())
+}

@@ -183,6 +183,7 @@ impl<'a> Executor<'a> {
             recovery: false,
             gone: Cell::new(false),
             prejournaled: BTreeSet::new(),
+            next_journal_index: 0,
         };
         Ok(run.finish(started, started_at, &run_dir))
     }
@@ -250,6 +251,7 @@ impl<'a> Executor<'a> {
                 recovery: true,
                 gone: Cell::new(false),
                 prejournaled: BTreeSet::new(),
+                next_journal_index: 0,
             };
             reports.push(run.finish_recovery(started, started_at, &dir, next_index));
         }
@@ -417,6 +419,9 @@ struct Run<'r, 'a> {
     gone: Cell<bool>,
     /// Steps whose intents were journaled ahead, in one sync, before the quiesce window.
     prejournaled: BTreeSet<usize>,
+    /// The journal index after the highest one used so far: where the end-of-run retries
+    /// go, in a run and in a recovery alike.
+    next_journal_index: usize,
 }
 
 impl<'r> Run<'r, '_> {
@@ -468,7 +473,7 @@ impl<'r> Run<'r, '_> {
         } else {
             self.state.still_frozen()
         };
-        let mut next = extra;
+        let mut next = extra.max(self.next_journal_index);
         for mount_point in frozen {
             let retry = Step::Thaw { mount_point };
             self.step(next, next, &retry);
@@ -553,6 +558,7 @@ impl<'r> Run<'r, '_> {
     }
 
     fn step(&mut self, index: usize, journal_index: usize, step: &Step) {
+        self.next_journal_index = self.next_journal_index.max(journal_index + 1);
         let observer = self.exec.observer;
         let cancelled = self
             .exec

@@ -41,6 +41,12 @@ pub enum LvBlocker {
         /// The other VG.
         other_vg: String,
     },
+    /// Freezing the file system on the LV would stop LVM itself: it holds `/etc/lvm`, where
+    /// LVM writes metadata backups during the split.
+    FreezeBlocksLvm {
+        /// Where it is mounted (`/`, `/etc`, `/etc/lvm`).
+        mount_point: String,
+    },
     /// A file system is mounted on the LV whose type cannot be frozen and exposed safely.
     FsNotFreezable {
         /// The file-system type (`btrfs`, `vfat`).

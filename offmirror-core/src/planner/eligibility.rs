@@ -395,6 +395,17 @@ fn blocker_problem(vg: &VolumeGroup, lv: &crate::LvName, blocker: &LvBlocker) ->
             format!("volume group {other_vg} has an LV of the same name"),
             format!("lvrename {} {lv} <a name no other VG uses>", vg.name),
         ),
+        LvBlocker::FreezeBlocksLvm { mount_point } => (
+            ProblemCode::FsNotFreezable,
+            format!(
+                "{mount_point} holds /etc/lvm, where LVM writes metadata backups during the \
+                 split: frozen, it would hang the split until the freeze times out"
+            ),
+            format!(
+                "back up {mount_point} another way, or point lvm.conf's backup_dir and \
+                 archive_dir at a file system that is not split"
+            ),
+        ),
         LvBlocker::Inactive => (
             ProblemCode::LvInactive,
             "the LV is not active".to_string(),

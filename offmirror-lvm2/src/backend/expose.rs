@@ -17,6 +17,12 @@ pub(super) fn mount_dir(mount_root: &Path, lv: &str) -> PathBuf {
     mount_root.join(lv)
 }
 
+/// The path as the mount table prints it: symlinks, `..` and relative parts resolved
+/// (the directory as given when it does not exist).
+fn canonical(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 impl<R: CommandRunner> Lvm2Backend<R> {
     /// Where `name` (an LV or image of `rows`) is mounted, if it is.
     pub(super) fn mount_of(&self, rows: &VgRows, name: &str) -> Result<Option<String>, Lvm2Error> {
@@ -76,8 +82,9 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             };
             let dir = mount_dir(mount_root, ulv.lv.as_str());
             let already = self.mount_of(&rows, image.as_str())?;
+            let dir_now = canonical(&dir);
             match already {
-                Some(at) if Path::new(&at) == dir => {}
+                Some(at) if Path::new(&at) == dir || Path::new(&at) == dir_now => {}
                 Some(at) => {
                     return Err(Lvm2Error::refused(
                         what,
@@ -114,8 +121,12 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         let mut applied = Applied::AlreadyDone;
         for ulv in &unit.lvs {
             let dir = mount_dir(mount_root, ulv.lv.as_str());
-            if mounts.iter().any(|m| Path::new(&m.mount_point) == dir) {
-                self.run_ok(&commands::umount(&dir))?;
+            let dir_now = canonical(&dir);
+            if let Some(m) = mounts.iter().find(|m| {
+                let at = Path::new(&m.mount_point);
+                at == dir || at == dir_now
+            }) {
+                self.run_ok(&commands::umount(Path::new(&m.mount_point)))?;
                 applied = Applied::Done;
             }
             // Only an empty directory goes; anything else is left for the administrator.

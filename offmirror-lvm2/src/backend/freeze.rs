@@ -5,6 +5,7 @@
 //! `Invalid argument`, and a thaw of a path that does not exist (a mount point gone after a
 //! reboot) with `No such file or directory`.
 
+use std::path::Path;
 use std::time::Duration;
 
 use offmirror_command::CommandRunner;
@@ -21,34 +22,100 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         mount_point: &MountPoint,
         timeout: Duration,
     ) -> Result<Applied, Lvm2Error> {
-        let argv = commands::freeze(mount_point);
-        let output = self.runner.run(&argv)?;
-        if !output.status.success() {
-            let failure = CommandFailure::new(&argv, &output);
-            if failure.says("Device or resource busy") {
-                return Ok(Applied::AlreadyDone);
-            }
-            return Err(failure.into());
+        let what = format!("freeze {mount_point}");
+        // `fsfreeze` freezes whatever file system holds the path: make sure it is still
+        // the mounted ext4/XFS the plan saw, not its parent (often `/`).
+        let mounted = self.mounts()?.into_iter().any(|m| {
+            Path::new(&m.mount_point) == Path::new(mount_point.as_str())
+                && matches!(m.fs_type.as_str(), "ext4" | "xfs")
+        });
+        if !mounted {
+            return Err(Lvm2Error::refused(
+                what,
+                "no ext4 or XFS file system is mounted there any more",
+                "mount it again, or preview again to plan without it",
+            ));
         }
-        if let Some(spec) = &self.watchdog {
-            match Watchdog::start(spec, mount_point, timeout) {
-                Ok(dog) => {
-                    if let Some(old) = self.dogs().insert(mount_point.clone(), dog) {
-                        old.cancel();
+        // The watchdog starts first: from the moment the freeze may take effect, whatever
+        // happens to offmirror (killed during a long freeze, a timeout), the file system
+        // is thawed at the latest `timeout` later.
+        let dog = match &self.watchdog {
+            Some(spec) => Some(Watchdog::start(spec, mount_point, timeout).map_err(|e| {
+                Lvm2Error::refused(
+                    what.clone(),
+                    format!("cannot start the thaw watchdog (/bin/sh): {e}; nothing was frozen"),
+                    "check that /bin/sh exists and processes can be started",
+                )
+            })?),
+            None => None,
+        };
+        let argv = commands::freeze(mount_point);
+        let output = match self.runner.run(&argv) {
+            Ok(output) => output,
+            Err(e) => {
+                // In doubt, the freeze may still happen: its watchdog stays.
+                if let Some(dog) = dog {
+                    if e.is_in_doubt() {
+                        self.keep_dog(mount_point, dog);
+                    } else {
+                        dog.cancel();
                     }
                 }
-                Err(e) => {
-                    // Never leave a file system frozen without a guard.
-                    let _ = self.runner.run(&commands::thaw(mount_point));
-                    return Err(Lvm2Error::refused(
-                        format!("freeze {mount_point}"),
-                        format!("cannot start the thaw watchdog (/bin/sh): {e}; thawed again"),
-                        "check that /bin/sh exists and processes can be started",
-                    ));
+                return Err(e.into());
+            }
+        };
+        if output.status.success() {
+            if let Some(dog) = dog {
+                self.keep_dog(mount_point, dog);
+            }
+            return Ok(Applied::Done);
+        }
+        let failure = CommandFailure::new(&argv, &output);
+        if failure.says("Device or resource busy") {
+            // Frozen already. A watchdog of this process guards it, or this one will.
+            if let Some(dog) = dog {
+                let mut dogs = self.dogs();
+                if dogs.contains_key(mount_point) {
+                    dog.cancel();
+                } else {
+                    dogs.insert(mount_point.clone(), dog);
                 }
             }
+            return Ok(Applied::AlreadyDone);
         }
-        Ok(Applied::Done)
+        if let Some(dog) = dog {
+            dog.cancel();
+        }
+        Err(failure.into())
+    }
+
+    /// Keeps `dog` as the guard of `mount_point`, replacing (and stopping) an older one.
+    fn keep_dog(&self, mount_point: &MountPoint, dog: Watchdog) {
+        if let Some(old) = self.dogs().insert(mount_point.clone(), dog) {
+            old.cancel();
+        }
+    }
+
+    /// `Err` when a freeze of this process ran out before now: its watchdog thawed the
+    /// file system, so a split from here on would not give a consistent copy.
+    pub(super) fn freezes_hold(&self, operation: &str) -> Result<(), Lvm2Error> {
+        let mut dogs = self.dogs();
+        let expired: Vec<String> = dogs
+            .iter_mut()
+            .filter_map(|(mp, dog)| dog.has_ended().then(|| mp.to_string()))
+            .collect();
+        if expired.is_empty() {
+            return Ok(());
+        }
+        Err(Lvm2Error::refused(
+            operation,
+            format!(
+                "the freeze of {} ran out before the split (its watchdog thawed it): the copy \
+                 would not be consistent",
+                expired.join(", ")
+            ),
+            "raise the policy's freeze_timeout above the time the splits take",
+        ))
     }
 
     pub(super) fn thaw_fs(&self, mount_point: &MountPoint) -> Result<Applied, Lvm2Error> {

@@ -21,7 +21,13 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         match prepared {
             Some(rows) => match self.split_with(unit, rows) {
                 Ok(applied) => Ok(applied),
-                Err(_) => self.split_with(unit, self.vg_rows(&unit.vg)?),
+                // An lvconvert whose outcome is unknown must not be run again blindly, and
+                // a freeze that ran out is not cured by reading the VG again.
+                Err(e @ Lvm2Error::Run(_)) => Err(e),
+                Err(_) => {
+                    self.freezes_hold(&format!("split {}", unit.vg))?;
+                    self.split_with(unit, self.vg_rows(&unit.vg)?)
+                }
             },
             None => self.split_with(unit, self.vg_rows(&unit.vg)?),
         }
@@ -69,7 +75,11 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                 ));
             }
             let pvs = image_pvs(&rows, image)?;
+            self.freezes_hold(&what)?;
             let output = self.run_ok(&commands::split_tracked(&unit.vg, &ulv.lv, &pvs))?;
+            // A freeze that ran out while lvconvert ran may have let writes in before the
+            // image left: the split is reported failed, so the run unwinds and rejoins.
+            self.freezes_hold(&what)?;
             // LVM names the image it split ("vg0/data_rimage_1 split from vg0/data for
             // read-only purposes."): when that is the planned one, the split is known
             // without another `lvs` inside the quiesce window.

@@ -395,6 +395,14 @@ fn attach_filesystems(
             "xfs" => Some((Vfs::Xfs, LvType::Xfs)),
             _ => None,
         };
+        // LVM writes its metadata backups below /etc/lvm while it splits: with that file
+        // system frozen, the split would hang until the freeze times out.
+        if matches!(mount.mount_point.as_str(), "/" | "/etc" | "/etc/lvm") {
+            lv.blockers.push(LvBlocker::FreezeBlocksLvm {
+                mount_point: mount.mount_point.clone(),
+            });
+            continue;
+        }
         let mount_point = MountPoint::new(mount.mount_point.clone()).ok();
         match (vfs, mount_point) {
             (Some((vfs, lv_type)), Some(mount_point)) => {
