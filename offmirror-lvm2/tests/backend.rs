@@ -690,6 +690,7 @@ fn fake_thawer(dir: &Path) -> Result<WatchdogSpec, Box<dyn Error>> {
     Ok(WatchdogSpec {
         program: "fsfreeze".into(),
         path: format!("{}:/usr/bin:/bin", dir.display()),
+        token_dir: dir.join("tokens"),
     })
 }
 

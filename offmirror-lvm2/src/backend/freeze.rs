@@ -58,7 +58,7 @@ impl<R: CommandRunner> Lvm2Backend<R> {
                     if e.is_in_doubt() {
                         self.keep_dog(mount_point, dog);
                     } else {
-                        dog.cancel();
+                        self.drop_dog(mount_point, dog);
                     }
                 }
                 return Err(e.into());
@@ -72,21 +72,25 @@ impl<R: CommandRunner> Lvm2Backend<R> {
         }
         let failure = CommandFailure::new(&argv, &output);
         if failure.says("Device or resource busy") {
-            // Frozen already. A watchdog of this process guards it, or this one will.
+            // Frozen already: the new watchdog (whose token is now the current one) guards
+            // it from here.
             if let Some(dog) = dog {
-                let mut dogs = self.dogs();
-                if dogs.contains_key(mount_point) {
-                    dog.cancel();
-                } else {
-                    dogs.insert(mount_point.clone(), dog);
-                }
+                self.keep_dog(mount_point, dog);
             }
             return Ok(Applied::AlreadyDone);
         }
         if let Some(dog) = dog {
-            dog.cancel();
+            self.drop_dog(mount_point, dog);
         }
         Err(failure.into())
+    }
+
+    /// Stops `dog` of a freeze that did not happen, and its token.
+    fn drop_dog(&self, mount_point: &MountPoint, dog: Watchdog) {
+        if let Some(spec) = &self.watchdog {
+            spec.disarm(mount_point);
+        }
+        dog.cancel();
     }
 
     /// Keeps `dog` as the guard of `mount_point`, replacing (and stopping) an older one.
@@ -132,6 +136,11 @@ impl<R: CommandRunner> Lvm2Backend<R> {
             }
             Applied::AlreadyDone
         };
+        // Thawed: no watchdog may thaw this freeze any more, not even one left by a
+        // process that died (a later freeze writes its own token).
+        if let Some(spec) = &self.watchdog {
+            spec.disarm(mount_point);
+        }
         if let Some(dog) = self.dogs().remove(mount_point) {
             dog.cancel();
         }
