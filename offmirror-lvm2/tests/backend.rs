@@ -39,6 +39,15 @@ fn lvs_line() -> Result<String, Box<dyn Error>> {
     Ok(display_argv(&commands::lvs(Some(&vg0()?))))
 }
 
+/// The split of `data`'s second image, on /dev/vdb, as the backend runs it.
+fn data_split_line() -> Result<String, Box<dyn Error>> {
+    Ok(display_argv(&commands::split_tracked(
+        &vg0()?,
+        &name("data")?,
+        &[pv("/dev/vdb")?],
+    )))
+}
+
 fn mountinfo_line() -> String {
     display_argv(&commands::mountinfo())
 }
@@ -138,11 +147,7 @@ fn inventory_reads_the_four_reports() -> TestResult {
 #[test]
 fn split_on_normal_splits_the_image_on_its_pv_and_checks_the_result() -> TestResult {
     let unit = planned_unit("data")?;
-    let split = display_argv(&commands::split_tracked(
-        &vg0()?,
-        &name("data")?,
-        &[pv("/dev/vdb")?],
-    ));
+    let split = data_split_line()?;
     let script = lvs_script(&["normal", "split"])?.on(&split, ok(""));
     let (backend, log) = scripted_backend(script);
     assert_eq!(backend.split(&unit)?, Applied::Done);
@@ -157,11 +162,7 @@ Use 'lvconvert --merge vg0/data_rimage_1' to merge back into vg0/data\n";
 #[test]
 fn split_confirmed_by_lvconvert_needs_no_second_lvs() -> TestResult {
     let unit = planned_unit("data")?;
-    let split = display_argv(&commands::split_tracked(
-        &vg0()?,
-        &name("data")?,
-        &[pv("/dev/vdb")?],
-    ));
+    let split = data_split_line()?;
     let script = lvs_script(&["normal"])?.on(&split, ok(SPLIT_MESSAGE));
     let (backend, log) = scripted_backend(script);
     assert_eq!(backend.split(&unit)?, Applied::Done);
@@ -569,11 +570,7 @@ fn no_split_after_a_freeze_ran_out() -> TestResult {
     let dir = tempfile::tempdir()?;
     let spec = fake_thawer(dir.path())?;
     let unit = planned_unit("data")?;
-    let split = display_argv(&commands::split_tracked(
-        &vg0()?,
-        &name("data")?,
-        &[pv("/dev/vdb")?],
-    ));
+    let split = data_split_line()?;
     let script = lvs_script(&["normal"])?
         .on(&mountinfo_line(), ok(&mountinfo_text("normal")?))
         .on(&freeze_line()?, ok(""))
@@ -1034,11 +1031,7 @@ fn the_split_state_matches_the_planned_unit() -> TestResult {
 #[test]
 fn a_prepared_split_reads_nothing_inside_the_window() -> TestResult {
     let unit = planned_unit("data")?;
-    let split = display_argv(&commands::split_tracked(
-        &vg0()?,
-        &name("data")?,
-        &[pv("/dev/vdb")?],
-    ));
+    let split = data_split_line()?;
     let script = lvs_script(&["normal"])?.on(&split, ok(SPLIT_MESSAGE));
     let (backend, log) = scripted_backend(script);
     backend.prepare_split(&unit);
@@ -1052,11 +1045,7 @@ fn a_prepared_split_reads_nothing_inside_the_window() -> TestResult {
 #[test]
 fn prepared_rows_that_went_stale_fall_back_to_reading_the_vg_again() -> TestResult {
     let unit = planned_unit("data")?;
-    let split = display_argv(&commands::split_tracked(
-        &vg0()?,
-        &name("data")?,
-        &[pv("/dev/vdb")?],
-    ));
+    let split = data_split_line()?;
     // Prepared while nothing was split; by the split, the image is split already, and
     // lvconvert refuses.
     let script = lvs_script(&["normal", "split"])?.on(
